@@ -1,0 +1,279 @@
+//! The lock's state machine: one byte, three states.
+
+use lockstep_sync::atomic::AtomicU8;
+use lockstep_sync::atomic::Ordering::{Acquire, Relaxed, Release};
+use lockstep_sync::park::{self, ParkResult};
+use lockstep_sync::{ReleaseError, SpinWait, deadline};
+use std::fmt;
+use std::time::{Duration, Instant};
+
+/// Nobody holds the lock.
+const UNLOCKED: u8 = 0;
+/// Held, and no thread has parked since it was taken: release wakes nobody.
+const LOCKED: u8 = 1;
+/// Held, and threads may be parked on it: release must wake one.
+/// A woken thread re-marks the lock `CONTENDED` when it takes it, because it
+/// cannot know whether others still sleep; that costs at most one needless
+/// `unpark_one` (a queue look-up, no syscall) after contention ends.
+const CONTENDED: u8 = 2;
+
+/// The raw lock under [`Lock`](crate::Lock) and [`Mutex`](crate::Mutex):
+/// a one-byte state machine with no owner, no name and no guard.
+///
+/// Uncontended `try_acquire`/`acquire` and `release` are one atomic
+/// read-modify-write each; a thread that can't get the lock spins briefly
+/// while the holder has no waiters, then parks in `parking_lot_core`'s
+/// FIFO queue for this lock's address. Waking is not a hand-off: a running
+/// thread may take the lock before the woken one (as in Python, the lock is
+/// not FIFO).
+///
+/// ```
+/// use lockstep_lock::RawLock;
+/// let raw = RawLock::new();
+/// assert!(raw.try_acquire());
+/// assert!(!raw.try_acquire());
+/// assert!(raw.release().is_ok());
+/// assert!(raw.release().is_err());
+/// ```
+pub struct RawLock {
+    /// `UNLOCKED`, `LOCKED` or `CONTENDED`.
+    state: AtomicU8,
+}
+
+impl RawLock {
+    lockstep_sync::const_fn! {
+        /// An unlocked lock.
+        ///
+        /// ```
+        /// static RAW: lockstep_lock::RawLock = lockstep_lock::RawLock::new();
+        /// assert!(!RAW.locked());
+        /// ```
+        pub fn new() -> RawLock {
+            RawLock { state: AtomicU8::new(UNLOCKED) }
+        }
+    }
+
+    /// Takes the lock if it is free, without waiting.
+    ///
+    /// ```
+    /// let raw = lockstep_lock::RawLock::new();
+    /// assert!(raw.try_acquire());
+    /// assert!(!raw.try_acquire());
+    /// ```
+    #[inline]
+    pub fn try_acquire(&self) -> bool {
+        // Acquire: pairs with `release`'s Release, so the last holder's
+        // writes are visible to us.
+        self.state.compare_exchange(UNLOCKED, LOCKED, Acquire, Relaxed).is_ok()
+    }
+
+    /// Waits until the lock is free, then takes it.
+    ///
+    /// ```
+    /// let raw = lockstep_lock::RawLock::new();
+    /// raw.acquire();
+    /// assert!(raw.locked());
+    /// ```
+    #[inline]
+    pub fn acquire(&self) {
+        if !self.try_acquire() {
+            self.acquire_slow(None);
+        }
+    }
+
+    /// Waits at most `timeout` for the lock; `true` if it was taken.
+    /// `Duration::ZERO` only tries; a timeout too large for an `Instant`
+    /// waits forever.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let raw = lockstep_lock::RawLock::new();
+    /// assert!(raw.acquire_timeout(Duration::from_secs(1)));
+    /// assert!(!raw.acquire_timeout(Duration::from_millis(1)));
+    /// ```
+    #[inline]
+    pub fn acquire_timeout(&self, timeout: Duration) -> bool {
+        self.try_acquire() || (!timeout.is_zero() && self.acquire_slow(deadline(timeout)))
+    }
+
+    /// Waits until `deadline` at most for the lock; `true` if it was taken.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// let raw = lockstep_lock::RawLock::new();
+    /// raw.acquire();
+    /// assert!(!raw.acquire_until(Instant::now() + Duration::from_millis(1)));
+    /// ```
+    #[inline]
+    pub fn acquire_until(&self, deadline: Instant) -> bool {
+        self.try_acquire() || self.acquire_slow(Some(deadline))
+    }
+
+    /// Frees the lock, whichever thread took it, and wakes one waiter if any
+    /// parked. `Err(ReleaseError::Unlocked)` if it was not held; then nothing
+    /// changed.
+    ///
+    /// ```
+    /// use lockstep_lock::{RawLock, ReleaseError};
+    /// let raw = RawLock::new();
+    /// raw.acquire();
+    /// assert_eq!(raw.release(), Ok(()));
+    /// assert_eq!(raw.release(), Err(ReleaseError::Unlocked));
+    /// ```
+    #[inline]
+    pub fn release(&self) -> Result<(), ReleaseError> {
+        // Release: publishes the critical section to the next acquirer.
+        // Swapping in UNLOCKED over UNLOCKED changes nothing, so the misuse
+        // check and the release are one atomic step: of two racing releases
+        // of one acquisition, exactly one succeeds.
+        match self.state.swap(UNLOCKED, Release) {
+            UNLOCKED => Err(ReleaseError::Unlocked),
+            LOCKED => Ok(()),
+            _contended => {
+                self.wake_one();
+                Ok(())
+            }
+        }
+    }
+
+    /// Whether some thread holds the lock (a snapshot: it may change at once).
+    ///
+    /// ```
+    /// let raw = lockstep_lock::RawLock::new();
+    /// assert!(!raw.locked());
+    /// ```
+    #[inline]
+    pub fn locked(&self) -> bool {
+        // Relaxed: a snapshot that orders nothing.
+        self.state.load(Relaxed) != UNLOCKED
+    }
+
+    /// The parking key: this lock's address, which is ours alone.
+    fn key(&self) -> usize {
+        &self.state as *const AtomicU8 as usize
+    }
+
+    #[cold]
+    fn acquire_slow(&self, deadline: Option<Instant>) -> bool {
+        // While the holder has no waiters it may be about to release: spin a
+        // little before paying for a park (never under loom).
+        let mut spin = SpinWait::new();
+        loop {
+            // Relaxed: only chooses the next step; the CAS orders.
+            match self.state.load(Relaxed) {
+                UNLOCKED if self.try_acquire() => return true,
+                UNLOCKED => continue,
+                LOCKED if spin.spin() => continue,
+                _ => break,
+            }
+        }
+        loop {
+            // Acquire: as in `try_acquire`. Writing CONTENDED makes the
+            // holder's release wake a parked thread.
+            if self.state.swap(CONTENDED, Acquire) == UNLOCKED {
+                return true;
+            }
+            // SAFETY: the key is this lock's own address; the callbacks
+            // neither panic nor call into the parking lot.
+            let parked = unsafe {
+                park::park(
+                    self.key(),
+                    // Relaxed: runs under the queue lock; a release after it
+                    // must call `unpark_one`, which takes that lock too.
+                    || self.state.load(Relaxed) == CONTENDED,
+                    // A waiter leaving leaves the lock CONTENDED: at worst
+                    // one needless `unpark_one` later.
+                    |_was_last| {},
+                    deadline,
+                )
+            };
+            if parked == ParkResult::TimedOut {
+                return false;
+            }
+        }
+    }
+
+    #[cold]
+    fn wake_one(&self) {
+        // SAFETY: the key is this lock's own address; the callback neither
+        // panics nor calls into the parking lot.
+        unsafe { park::unpark_one(self.key(), |_| park::DEFAULT_TOKEN) };
+    }
+}
+
+impl Default for RawLock {
+    fn default() -> RawLock {
+        RawLock::new()
+    }
+}
+
+impl fmt::Debug for RawLock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawLock").field("locked", &self.locked()).finish()
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use std::sync::Barrier;
+    use std::thread;
+
+    #[test]
+    fn uncontended_release_leaves_it_unlocked() {
+        let raw = RawLock::new();
+        raw.acquire();
+        assert_eq!(raw.state.load(Relaxed), LOCKED);
+        raw.release().unwrap();
+        assert_eq!(raw.state.load(Relaxed), UNLOCKED);
+    }
+
+    #[test]
+    fn release_of_unlocked_changes_nothing() {
+        let raw = RawLock::new();
+        assert_eq!(raw.release(), Err(ReleaseError::Unlocked));
+        assert!(!raw.locked());
+        assert!(raw.try_acquire());
+    }
+
+    #[test]
+    fn zero_timeout_only_tries() {
+        let raw = RawLock::new();
+        raw.acquire();
+        assert!(!raw.acquire_timeout(Duration::ZERO));
+        raw.release().unwrap();
+        assert!(raw.acquire_timeout(Duration::ZERO));
+    }
+
+    #[test]
+    fn huge_timeout_waits_without_overflow() {
+        let raw = RawLock::new();
+        assert!(raw.acquire_timeout(Duration::MAX));
+        let started = Barrier::new(2);
+        thread::scope(|s| {
+            let waiter = s.spawn(|| {
+                started.wait();
+                raw.acquire_timeout(Duration::MAX)
+            });
+            started.wait();
+            raw.release().unwrap();
+            assert!(waiter.join().unwrap());
+        });
+    }
+
+    #[test]
+    fn parked_waiter_marks_contended_and_is_woken() {
+        let raw = RawLock::new();
+        raw.acquire();
+        thread::scope(|s| {
+            let waiter = s.spawn(|| raw.acquire());
+            // The waiter announces itself by marking the lock CONTENDED.
+            while raw.state.load(Relaxed) != CONTENDED {
+                thread::yield_now();
+            }
+            raw.release().unwrap();
+            waiter.join().unwrap();
+        });
+        assert!(raw.locked());
+    }
+}

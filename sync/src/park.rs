@@ -1,0 +1,217 @@
+//! Thread parking keyed by address: park a thread on a key, wake one or all
+//! threads parked on it.
+//!
+//! The four calls mirror `parking_lot_core`'s (`park`, `unpark_one`,
+//! `unpark_all`): normally they are that crate's, under loom they are a
+//! small model of it (one queue behind a loom `Mutex`, sleeping through
+//! `loom::thread::park`). Both builds keep the same promises:
+//!
+//! - `validate` runs with the queue locked, just before the thread joins the
+//!   queue, so a state change made by a waker that then calls `unpark_*`
+//!   either fails `validate` or finds the thread queued: no lost wake-up.
+//! - Queues are FIFO per key.
+//! - The `unpark_one` callback runs with the queue locked, so it sees
+//!   exactly whether threads remain parked on the key; so does `timed_out`.
+//!
+//! # Safety (for every call here)
+//! `key` must be the address of something the calling primitive owns (so two
+//! primitives never share a queue), and no callback may panic or call back
+//! into this module (the queue is locked while they run).
+
+
+
+/// How a [`park`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParkResult {
+    /// Another thread woke this one, passing this token.
+    Unparked(usize),
+    /// `validate` returned false; the thread never slept.
+    Invalid,
+    /// The deadline passed first.
+    TimedOut,
+}
+
+/// What an [`unpark_one`] found, as seen by its callback and its caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct UnparkResult {
+    /// How many threads were woken (0 or 1).
+    pub unparked_threads: usize,
+    /// Whether threads are still parked on the key afterwards.
+    pub have_more_threads: bool,
+}
+
+/// The token `unpark_all` passes.
+pub const DEFAULT_TOKEN: usize = 0;
+
+pub use imp::{park, unpark_all, unpark_one};
+
+#[cfg(not(loom))]
+mod imp {
+    use super::{DEFAULT_TOKEN, ParkResult, UnparkResult};
+    use parking_lot_core::{DEFAULT_PARK_TOKEN, UnparkToken};
+    use std::time::Instant;
+
+    /// Parks the calling thread on `key` if `validate()` holds, until it is
+    /// unparked or `deadline` passes (`None`: never). `timed_out(was_last)`
+    /// runs, queue locked, when the deadline passed; `was_last` says no other
+    /// thread is still parked on `key`.
+    ///
+    /// # Safety
+    /// See the module's safety section.
+    #[inline]
+    pub unsafe fn park(
+        key: usize,
+        validate: impl FnOnce() -> bool,
+        timed_out: impl FnOnce(bool),
+        deadline: Option<Instant>,
+    ) -> ParkResult {
+        // SAFETY: the caller upholds this module's contract, which is
+        // parking_lot_core's.
+        let result = unsafe {
+            parking_lot_core::park(
+                key,
+                validate,
+                || {},
+                |_, was_last| timed_out(was_last),
+                DEFAULT_PARK_TOKEN,
+                deadline,
+            )
+        };
+        match result {
+            parking_lot_core::ParkResult::Unparked(UnparkToken(token)) => ParkResult::Unparked(token),
+            parking_lot_core::ParkResult::Invalid => ParkResult::Invalid,
+            parking_lot_core::ParkResult::TimedOut => ParkResult::TimedOut,
+        }
+    }
+
+    /// Wakes the longest-parked thread on `key`, if any. `callback` runs with
+    /// the queue locked, before the thread is woken, and returns the token
+    /// the woken thread receives.
+    ///
+    /// # Safety
+    /// See the module's safety section.
+    #[inline]
+    pub unsafe fn unpark_one(key: usize, callback: impl FnOnce(UnparkResult) -> usize) -> UnparkResult {
+        let convert = |result: parking_lot_core::UnparkResult| UnparkResult {
+            unparked_threads: result.unparked_threads,
+            have_more_threads: result.have_more_threads,
+        };
+        // SAFETY: the caller upholds this module's contract.
+        let result = unsafe { parking_lot_core::unpark_one(key, |result| UnparkToken(callback(convert(result)))) };
+        convert(result)
+    }
+
+    /// Wakes every thread parked on `key` and returns how many.
+    ///
+    /// # Safety
+    /// See the module's safety section.
+    #[inline]
+    pub unsafe fn unpark_all(key: usize) -> usize {
+        // SAFETY: the caller upholds this module's contract.
+        unsafe { parking_lot_core::unpark_all(key, UnparkToken(DEFAULT_TOKEN)) }
+    }
+}
+
+#[cfg(loom)]
+mod imp {
+    //! parking_lot_core's contract on loom types. A parked thread stays in
+    //! the one queue until it has seen its token, so a wake-up is never
+    //! "in flight" outside what loom sees. No loom `Arc` is held by a parked
+    //! thread, so models that expect a deadlock can still report it cleanly.
+    use super::{DEFAULT_TOKEN, ParkResult, UnparkResult};
+    use loom::sync::Mutex;
+    use loom::thread::{self, Thread};
+    use std::time::Instant;
+
+    struct Parked {
+        key: usize,
+        thread: Thread,
+        /// `Some` once a waker has chosen this thread.
+        token: Option<usize>,
+    }
+
+    loom::lazy_static! {
+        static ref QUEUE: Mutex<Vec<Parked>> = Mutex::new(Vec::new());
+    }
+
+    fn waiting_on(queue: &[Parked], key: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..queue.len()).filter(move |&at| queue[at].key == key && queue[at].token.is_none())
+    }
+
+    fn my_place(queue: &[Parked]) -> usize {
+        let me = thread::current().id();
+        // A parked thread is removed only by itself, so it is always found.
+        queue.iter().position(|p| p.thread.id() == me).unwrap_or_else(|| unreachable!())
+    }
+
+    /// See the real build's `park`. With `deadline: Some(_)` the timeout may
+    /// fire at any point after the thread has queued (loom has no clock).
+    ///
+    /// # Safety
+    /// See the module's safety section.
+    pub unsafe fn park(
+        key: usize,
+        validate: impl FnOnce() -> bool,
+        timed_out: impl FnOnce(bool),
+        deadline: Option<Instant>,
+    ) -> ParkResult {
+        {
+            let mut queue = QUEUE.lock().unwrap();
+            if !validate() {
+                return ParkResult::Invalid;
+            }
+            queue.push(Parked { key, thread: thread::current(), token: None });
+        }
+        loop {
+            let mut queue = QUEUE.lock().unwrap();
+            let at = my_place(&queue);
+            if let Some(token) = queue[at].token {
+                queue.remove(at);
+                return ParkResult::Unparked(token);
+            }
+            if deadline.is_some() {
+                queue.remove(at);
+                let was_last = waiting_on(&queue, key).next().is_none();
+                timed_out(was_last);
+                return ParkResult::TimedOut;
+            }
+            drop(queue);
+            thread::park();
+        }
+    }
+
+    /// See the real build's `unpark_one`.
+    ///
+    /// # Safety
+    /// See the module's safety section.
+    pub unsafe fn unpark_one(key: usize, callback: impl FnOnce(UnparkResult) -> usize) -> UnparkResult {
+        let mut queue = QUEUE.lock().unwrap();
+        let mut waiting = waiting_on(&queue, key);
+        let first = waiting.next();
+        let result = UnparkResult {
+            unparked_threads: usize::from(first.is_some()),
+            have_more_threads: waiting.next().is_some(),
+        };
+        let token = callback(result);
+        if let Some(at) = first {
+            queue[at].token = Some(token);
+            queue[at].thread.unpark();
+        }
+        result
+    }
+
+    /// See the real build's `unpark_all`.
+    ///
+    /// # Safety
+    /// See the module's safety section.
+    pub unsafe fn unpark_all(key: usize) -> usize {
+        let mut queue = QUEUE.lock().unwrap();
+        let chosen: Vec<usize> = waiting_on(&queue, key).collect();
+        for &at in &chosen {
+            queue[at].token = Some(DEFAULT_TOKEN);
+            queue[at].thread.unpark();
+        }
+        chosen.len()
+    }
+}
+

@@ -186,12 +186,11 @@ mod imp {
     /// See the module's safety section.
     pub unsafe fn unpark_one(key: usize, callback: impl FnOnce(UnparkResult) -> usize) -> UnparkResult {
         let mut queue = QUEUE.lock().unwrap();
-        let mut waiting = waiting_on(&queue, key);
-        let first = waiting.next();
-        let result = UnparkResult {
-            unparked_threads: usize::from(first.is_some()),
-            have_more_threads: waiting.next().is_some(),
+        let (first, have_more_threads) = {
+            let mut waiting = waiting_on(&queue, key);
+            (waiting.next(), waiting.next().is_some())
         };
+        let result = UnparkResult { unparked_threads: usize::from(first.is_some()), have_more_threads };
         let token = callback(result);
         if let Some(at) = first {
             queue[at].token = Some(token);

@@ -1,0 +1,54 @@
+//! lockstep: Python's `threading` and `queue` primitives for Rust, with
+//! Python's semantics, each model-checked with loom.
+//!
+//! Every type here is re-exported from its own crate; this facade is the one
+//! dependency most users need.
+//!
+//! # Locks
+//! | lockstep | Python | crate |
+//! |---|---|---|
+//! | [`Lock`], [`LockGuard`] | `threading.Lock` (any thread may release) | `lockstep-lock` |
+//! | [`RLock`], [`RLockGuard`] | `threading.RLock` (owned, re-entrant) | `lockstep-rlock` |
+//! | [`Mutex<T>`], [`MutexGuard`] | (none: a lock that owns its data) | `lockstep-lock` |
+//! | [`RawLock`] | the state machine under `Lock` and `Mutex` | `lockstep-lock` |
+//! | [`ReleaseError`] | `RuntimeError` / `ValueError` from `release()` | `lockstep-sync` |
+//!
+//! ```
+//! use lockstep::{Lock, RLock};
+//!
+//! static PRINT_LOCK: Lock = Lock::named("print_lock");
+//! let rlock = RLock::new();
+//! {
+//!     let _p = PRINT_LOCK.lock();
+//!     let _a = rlock.lock();
+//!     let _b = rlock.lock();
+//!     assert_eq!(rlock.recursion_count(), 2);
+//! }
+//! assert!(!PRINT_LOCK.locked() && !rlock.locked());
+//! ```
+#![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
+
+#[doc(inline)]
+pub use lockstep_lock::{Lock, LockGuard, RawLock};
+#[cfg(not(loom))]
+#[doc(inline)]
+pub use lockstep_lock::{Mutex, MutexGuard};
+#[doc(inline)]
+pub use lockstep_rlock::{RLock, RLockGuard};
+#[doc(inline)]
+pub use lockstep_sync::ReleaseError;
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    /// The facade names are the crates' own types, not copies.
+    #[test]
+    fn reexports_are_the_crate_types() {
+        let lock: lockstep_lock::Lock = crate::Lock::new();
+        let rlock: lockstep_rlock::RLock = crate::RLock::new();
+        let mutex: lockstep_lock::Mutex<u8> = crate::Mutex::new(1);
+        let error: lockstep_sync::ReleaseError = lock.release().unwrap_err();
+        assert_eq!(error, crate::ReleaseError::Unlocked);
+        assert_eq!(rlock.release(), Err(crate::ReleaseError::NotOwner));
+        assert_eq!(*mutex.lock(), 1);
+    }
+}

@@ -41,9 +41,6 @@ mod tests {
     #[test]
     fn messages_are_pythons() {
         assert_eq!(ReleaseError::NotOwner.to_string(), "cannot release un-acquired lock");
-        assert_eq!(
-            ReleaseError::TooManyReleases.to_string(),
-            "Semaphore released too many times"
-        );
+        assert_eq!(ReleaseError::TooManyReleases.to_string(), "Semaphore released too many times");
     }
 }

@@ -36,9 +36,9 @@ pub use error::ReleaseError;
 pub mod atomic {
     #[cfg(loom)]
     pub use loom::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicUsize};
+    pub use std::sync::atomic::Ordering;
     #[cfg(not(loom))]
     pub use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicUsize};
-    pub use std::sync::atomic::Ordering;
 }
 
 /// Bounded spinning before a thread parks: a few rounds of `spin_loop`, then

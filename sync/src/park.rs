@@ -18,8 +18,6 @@
 //! primitives never share a queue), and no callback may panic or call back
 //! into this module (the queue is locked while they run).
 
-
-
 /// How a [`park`] ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParkResult {
@@ -97,7 +95,8 @@ mod imp {
             have_more_threads: result.have_more_threads,
         };
         // SAFETY: the caller upholds this module's contract.
-        let result = unsafe { parking_lot_core::unpark_one(key, |result| UnparkToken(callback(convert(result)))) };
+        let result =
+            unsafe { parking_lot_core::unpark_one(key, |result| UnparkToken(callback(convert(result)))) };
         convert(result)
     }
 
@@ -213,4 +212,3 @@ mod imp {
         chosen.len()
     }
 }
-

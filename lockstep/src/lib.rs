@@ -52,3 +52,8 @@ mod tests {
         assert_eq!(*mutex.lock(), 1);
     }
 }
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

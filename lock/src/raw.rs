@@ -181,6 +181,7 @@ impl RawLock {
                     // Relaxed: runs under the queue lock; a release after it
                     // must call `unpark_one`, which takes that lock too.
                     || self.state.load(Relaxed) == CONTENDED,
+                    || {},
                     // A waiter leaving leaves the lock CONTENDED: at worst
                     // one needless `unpark_one` later.
                     |_was_last| {},

@@ -13,6 +13,11 @@
 //! | [`RawLock`] | the state machine under `Lock` and `Mutex` | `lockstep-lock` |
 //! | [`ReleaseError`] | `RuntimeError` / `ValueError` from `release()` | `lockstep-sync` |
 //!
+//! # Signalling
+//! | lockstep | Python | crate |
+//! |---|---|---|
+//! | [`Event`] | `threading.Event` | `lockstep-event` |
+//!
 //! ```
 //! use lockstep::{Lock, RLock};
 //!
@@ -28,6 +33,8 @@
 //! ```
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
 
+#[doc(inline)]
+pub use lockstep_event::Event;
 #[doc(inline)]
 pub use lockstep_lock::{Lock, LockGuard, RawLock};
 #[cfg(not(loom))]
@@ -50,6 +57,8 @@ mod tests {
         assert_eq!(error, crate::ReleaseError::Unlocked);
         assert_eq!(rlock.release(), Err(crate::ReleaseError::NotOwner));
         assert_eq!(*mutex.lock(), 1);
+        let event: lockstep_event::Event = crate::Event::new();
+        assert!(!event.is_set());
     }
 }
 

@@ -8,7 +8,7 @@
 //!
 //! | piece | normal build | `--cfg loom` |
 //! |---|---|---|
-//! | [`atomic`] | `std::sync::atomic` | `loom::sync::atomic` |
+//! | [`atomic`] | `std::sync::atomic` | `loom::sync::atomic`, loads and stores made read-modify-writes (below) |
 //! | [`park`] | `parking_lot_core`'s global parking lot (FIFO queues keyed by address, timeouts) | a small parking lot built from loom's `Mutex` and `thread::park`, same API |
 //! | [`SpinWait`] | `parking_lot_core::SpinWait` (bounded: ~10 rounds, then the caller parks) | never spins, so models stay small |
 //! | [`thread_id`] | a process-unique number per thread | the same, per loom thread |
@@ -21,6 +21,16 @@
 //! model), so [`park`] re-implements the same four calls on loom types; the
 //! primitives above this line are identical in both builds.
 //!
+//! Loom 0.7.3 misses interleavings when a thread loads an atomic and later
+//! writes it (tokio-rs/loom#392, #166): its DPOR remembers one last access
+//! per atomic, so the thread's own load hides another thread's earlier one,
+//! and e.g. "main reads, then the other thread writes" is the only order it
+//! ever tries. Under loom our atomics' `load` is therefore a read-modify-write
+//! that writes back what it read (and `store` a swap), so every access races
+//! with the one before it and DPOR tries every order. The price: a load can no longer return a
+//! stale value in the model; happens-before checking (Acquire/Release, loom's
+//! `UnsafeCell` race detector) is unchanged.
+//!
 //! Loom has no clock. Under loom a finite timeout may expire at any point
 //! after the thread has queued itself, and loom explores that expiry racing
 //! each wake-up; `None` (or a timeout too large for an `Instant`) never
@@ -32,14 +42,17 @@ pub mod park;
 
 pub use error::ReleaseError;
 
-/// Atomic types and `Ordering`, from std or from loom.
+/// Atomic types and `Ordering`, from std or (every access an RMW) from loom.
 pub mod atomic {
     #[cfg(loom)]
-    pub use loom::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicUsize};
+    pub use crate::loom_atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicUsize};
     pub use std::sync::atomic::Ordering;
     #[cfg(not(loom))]
     pub use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicUsize};
 }
+
+#[cfg(loom)]
+mod loom_atomic;
 
 /// Bounded spinning before a thread parks: a few rounds of `spin_loop`, then
 /// `yield`, then give up so the caller parks. Under loom it never spins.

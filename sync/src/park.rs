@@ -10,13 +10,16 @@
 //!   queue, so a state change made by a waker that then calls `unpark_*`
 //!   either fails `validate` or finds the thread queued: no lost wake-up.
 //! - Queues are FIFO per key.
+//! - `before_sleep` runs after the thread is queued and the queue unlocked,
+//!   so what it releases can't be taken and signalled before we sleep.
 //! - The `unpark_one` callback runs with the queue locked, so it sees
 //!   exactly whether threads remain parked on the key; so does `timed_out`.
 //!
 //! # Safety (for every call here)
 //! `key` must be the address of something the calling primitive owns (so two
 //! primitives never share a queue), and no callback may panic or call back
-//! into this module (the queue is locked while they run).
+//! into this module (the queue is locked while they run); `before_sleep`
+//! alone may call `unpark_*`.
 
 /// How a [`park`] ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +53,9 @@ mod imp {
     use std::time::Instant;
 
     /// Parks the calling thread on `key` if `validate()` holds, until it is
-    /// unparked or `deadline` passes (`None`: never). `timed_out(was_last)`
+    /// unparked or `deadline` passes (`None`: never). `before_sleep` runs once
+    /// the thread is queued and the queue unlocked (a condition variable
+    /// releases its lock there; it may call `unpark_*`). `timed_out(was_last)`
     /// runs, queue locked, when the deadline passed; `was_last` says no other
     /// thread is still parked on `key`.
     ///
@@ -60,6 +65,7 @@ mod imp {
     pub unsafe fn park(
         key: usize,
         validate: impl FnOnce() -> bool,
+        before_sleep: impl FnOnce(),
         timed_out: impl FnOnce(bool),
         deadline: Option<Instant>,
     ) -> ParkResult {
@@ -69,7 +75,7 @@ mod imp {
             parking_lot_core::park(
                 key,
                 validate,
-                || {},
+                before_sleep,
                 |_, was_last| timed_out(was_last),
                 DEFAULT_PARK_TOKEN,
                 deadline,
@@ -151,6 +157,7 @@ mod imp {
     pub unsafe fn park(
         key: usize,
         validate: impl FnOnce() -> bool,
+        before_sleep: impl FnOnce(),
         timed_out: impl FnOnce(bool),
         deadline: Option<Instant>,
     ) -> ParkResult {
@@ -161,6 +168,7 @@ mod imp {
             }
             queue.push(Parked { key, thread: thread::current(), token: None });
         }
+        before_sleep();
         loop {
             let mut queue = QUEUE.lock().unwrap();
             let at = my_place(&queue);

@@ -1,0 +1,213 @@
+//! lesson-lock: the note's counter demo fixed with a `Lock`, and what a
+//! missed `release()` does.
+//!
+//! Part 1. The same 100 threads as `lesson-race`, each doing
+//! `temp = num; pause; num = temp - 1`, now with one lock held from the read
+//! to the write, so num ends at 0 every time. Odd-numbered threads use the
+//! explicit form, even-numbered threads the `with` form:
+//!
+//! ```python
+//! lock.acquire()              # Rust: lock.acquire();
+//! temp = num; time.sleep(0.01); num = temp - 1
+//! lock.release()              # Rust: lock.release()  (returns a Result)
+//!
+//! with lock:                  # Rust: let _guard = lock.lock();
+//!     temp = num; time.sleep(0.01); num = temp - 1
+//! ```
+//!
+//! Part 2. A thread acquires the lock and returns early without releasing
+//! it. The next thread waits with `lock.acquire(timeout=1)` and gives up;
+//! without the timeout it would wait forever. A Python `Lock` has no owner,
+//! so another thread may release it and rescue the program; releasing it
+//! once more fails with "release unlocked lock".
+//!
+//! Run: `cargo run -q --bin lesson-lock` (try `--threads 10`, `--wait-ms 300`).
+
+use clap::Parser;
+use lockstep::Lock;
+use lockstep_lessons::{Rng, heading, say, thread_name};
+use std::sync::atomic::AtomicI64;
+// Relaxed is enough: the lock orders the threads (acquire/release), so each
+// thread sees the previous holder's store. The atomic is only there because
+// Rust forbids unsynchronised plain data; the *lock* is what fixes the race.
+use std::sync::atomic::Ordering::Relaxed;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// A Lock makes read-pause-write safe; what a missed release() does.
+#[derive(Parser, Debug)]
+#[command(name = "lesson-lock", version)]
+struct Args {
+    /// Seed for each thread's pause length
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// How many threads subtract 1 from num (num starts at this value too)
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u16).range(2..))]
+    threads: u16,
+    /// Pause between read and write, in ms (jittered by ±50%). The lock
+    /// makes the threads take turns, so the run takes about threads × pause:
+    /// 100 × 10 ms = 1 s
+    #[arg(long, default_value_t = 10)]
+    pause_ms: u64,
+    /// How long the second thread of part 2 waits for the lock, in ms
+    #[arg(long, default_value_t = 1000)]
+    wait_ms: u64,
+    /// Print only the part titles and summaries, not every thread's steps
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn main() {
+    let args = Args::parse();
+    let started = Instant::now();
+    let mut rng = Rng::new(args.seed);
+
+    let n = args.threads;
+    heading(&format!("Part 1: {n} threads, each does num = num - 1 holding one Lock"));
+    let part1 = Instant::now();
+    let final_num =
+        counter_with_lock(usize::from(n), Duration::from_millis(args.pause_ms), &mut rng, args.quiet);
+    say("MainThread", format!("Final value: num = {final_num} (expected 0)"));
+    let part1 = part1.elapsed().as_secs_f64();
+
+    heading("Part 2: a missed release()");
+    let wait = Duration::from_millis(args.wait_ms);
+    missed_release(wait);
+
+    heading("What you saw");
+    println!(
+        "- With the lock held from the read to the write, num ended at {final_num}: no update was \
+         lost, although each thread still paused between its read and its write."
+    );
+    println!(
+        "- The threads took turns, so part 1 took {part1:.2} s, about {n} × the pause. That is \
+         why the default pause is 10 ms: 100 threads in turn × 10 ms = 1 s, short enough to watch."
+    );
+    println!(
+        "- `lock.acquire(); ...; lock.release()` and `let _guard = lock.lock();` (Python's \
+         `with lock:`) do the same work. The guard form releases on every way out of the \
+         block (return, `?`, panic); the explicit form only where you wrote release()."
+    );
+    println!(
+        "- Thread-1 returned early without release(): the lock stayed locked after it finished. \
+         Thread-2's acquire_timeout gave up after {:.1} s; a plain acquire() would have waited \
+         forever and the program would hang.",
+        wait.as_secs_f64()
+    );
+    println!(
+        "- A Python Lock belongs to no thread, so MainThread could release it (a Rust Mutex, or \
+         an RLock, would not allow that). Releasing it once more returned an error: \
+         \"release unlocked lock\" (Python raises RuntimeError)."
+    );
+    println!("(finished in {:.2} s)", started.elapsed().as_secs_f64());
+}
+
+/// Part 1: odd threads use acquire()/release(), even threads the guard.
+/// Returns the final value of num.
+fn counter_with_lock(threads: usize, pause: Duration, rng: &mut Rng, quiet: bool) -> i64 {
+    let lock = Lock::named("num_lock");
+    let num = AtomicI64::new(threads as i64);
+    say("MainThread", format!("num = {threads}; starting {threads} threads"));
+    thread::scope(|s| {
+        for number in 1..=threads {
+            let name = thread_name(number);
+            let my_pause = rng.jitter(pause);
+            let (lock, num) = (&lock, &num);
+            let worker = move || {
+                if number % 2 == 1 {
+                    lock.acquire(); // lock.acquire()
+                    read_pause_write(&name, num, my_pause, "lock.acquire()", quiet);
+                    let released = lock.release(); // lock.release()
+                    if let Err(error) = released {
+                        say(&name, format!("RuntimeError: {error}"));
+                    }
+                } else {
+                    let _guard = lock.lock(); // with lock:
+                    read_pause_write(&name, num, my_pause, "with lock:", quiet);
+                } // the guard is dropped here, which releases the lock
+            };
+            thread::Builder::new().name(thread_name(number)).spawn_scoped(s, worker).expect("spawn a thread");
+        }
+    }); // the scope joins every thread
+    num.load(Relaxed)
+}
+
+/// The critical section, the same as in `lesson-race`: `temp = num`, pause,
+/// `num = temp - 1`. The caller holds the lock.
+fn read_pause_write(name: &str, num: &AtomicI64, pause: Duration, how: &str, quiet: bool) {
+    let temp = num.load(Relaxed); // temp = num
+    if !quiet {
+        say(name, format!("[{how}] read num = {temp}"));
+    }
+    // Sleep only to widen the race window: the lock closes it however wide.
+    thread::sleep(pause);
+    num.store(temp - 1, Relaxed); // num = temp - 1
+    if !quiet {
+        say(name, format!("wrote num = {}, releasing the lock", temp - 1));
+    }
+}
+
+/// Part 2: Thread-1 forgets to release; Thread-2 times out; MainThread
+/// rescues by releasing; Thread-3 then gets the lock at once; a second
+/// release by MainThread fails.
+fn missed_release(wait: Duration) {
+    let lock = Lock::named("num_lock");
+    let num = AtomicI64::new(0);
+    run("Thread-1", |name| {
+        lock.acquire();
+        say(name, "lock.acquire(): got the lock");
+        if num.load(Relaxed) == 0 {
+            say(name, "num is already 0, nothing to do: return (forgot lock.release()!)");
+            return; // the bug: this path never reaches the release below
+        }
+        num.store(num.load(Relaxed) - 1, Relaxed);
+        let _ = lock.release();
+    });
+    say("MainThread", format!("Thread-1 has finished; lock.locked() = {}", lock.locked()));
+
+    run("Thread-2", |name| {
+        let secs = wait.as_secs_f64();
+        say(
+            name,
+            format!("lock.acquire_timeout({secs:.1} s), Python's acquire(timeout={secs:.1}): waiting..."),
+        );
+        let asked = Instant::now();
+        if lock.acquire_timeout(wait) {
+            say(name, "got the lock (unexpected: nobody released it)");
+            let _ = lock.release();
+        } else {
+            let waited = asked.elapsed().as_secs_f64();
+            say(name, format!("gave up after {waited:.2} s: acquire_timeout returned false (Python: False)"));
+            say(
+                name,
+                "without a timeout I would wait forever: Thread-1 is gone, and it was the one meant to release",
+            );
+        }
+    });
+
+    say("MainThread", "a Lock has no owner, so any thread may release it: lock.release()");
+    match lock.release() {
+        Ok(()) => say("MainThread", format!("released; lock.locked() = {}", lock.locked())),
+        Err(error) => say("MainThread", format!("RuntimeError: {error}")),
+    }
+
+    run("Thread-3", |name| match lock.try_lock_for(wait) {
+        Some(_guard) => say(name, "lock.try_lock_for(..): got the lock at once; the guard releases it"),
+        None => say(name, "timed out too (unexpected)"),
+    });
+
+    say("MainThread", "lock.release() again, on the unlocked lock:");
+    match lock.release() {
+        Ok(()) => say("MainThread", "released (unexpected: it was unlocked)"),
+        Err(error) => say("MainThread", format!("Err: {error} (Python: RuntimeError: {error})")),
+    }
+}
+
+/// Runs `work` on a new thread called `name` and waits for it to finish.
+/// One thread at a time, each joined before the next starts: part 2 needs
+/// no sleeps, its order is fixed.
+fn run(name: &str, work: impl Fn(&str) + Sync) {
+    thread::scope(|s| {
+        thread::Builder::new().name(name.into()).spawn_scoped(s, || work(name)).expect("spawn a thread");
+    });
+}

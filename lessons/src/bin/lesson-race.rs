@@ -1,0 +1,202 @@
+//! lesson-race: the note's race-condition demos, with no lock at all.
+//!
+//! Part 1, a lost update. 100 threads share `num = 100`; each runs
+//!
+//! ```python
+//! def worker():
+//!     global num
+//!     temp = num          # read
+//!     time.sleep(0.01)    # pause: widens the window between read and write
+//!     num = temp - 1      # write
+//! ```
+//!
+//! 100 subtractions of 1 should leave 0. They don't: threads read the same
+//! old value, and each write overwrites the others'.
+//!
+//! Part 2, check-then-act. Two threads empty one shared list:
+//!
+//! ```python
+//! while items:
+//!     x = items[-1]       # check: x is in the list
+//!     time.sleep(0.01)
+//!     items.remove(x)     # act: ValueError: list.remove(x): x not in list
+//! ```
+//!
+//! Both see the same last item; one removes it, the other's `remove` fails.
+//! Here each step is locked on its own (a `lockstep::Mutex<Vec<_>>`), and
+//! that is not enough: the check and the act are two critical sections.
+//!
+//! Run: `cargo run -q --bin lesson-race` (try `--threads 10`, `--seed 5`).
+
+use clap::Parser;
+use lockstep::Mutex;
+use lockstep_lessons::{Rng, heading, say, thread_name};
+use std::collections::BTreeMap;
+use std::sync::atomic::AtomicI64;
+// Relaxed everywhere: each load and each store is indivisible on its own,
+// which is all this lesson needs. The bug is that a load followed by a
+// store is two steps, and no ordering can make it one.
+use std::sync::atomic::Ordering::Relaxed;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Race conditions without a lock: a lost update, and check-then-act.
+#[derive(Parser, Debug)]
+#[command(name = "lesson-race", version)]
+struct Args {
+    /// Seed for each thread's pause length and for the list's items
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// How many threads subtract 1 from num (num starts at this value too)
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u16).range(2..))]
+    threads: u16,
+    /// Pause between read and write, in ms (each thread's is jittered
+    /// by ±50%); with 0 the window is tiny and the race comes and goes
+    #[arg(long, default_value_t = 10)]
+    pause_ms: u64,
+    /// How many items the two threads of part 2 remove from the list
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u8).range(1..=99))]
+    items: u8,
+    /// Print only the part titles and summaries, not every thread's steps
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn main() {
+    let args = Args::parse();
+    let started = Instant::now();
+    let mut rng = Rng::new(args.seed);
+    let pause = Duration::from_millis(args.pause_ms);
+
+    heading(&format!("Part 1: {} threads, each does num = num - 1, no lock", args.threads));
+    let (final_num, reads) = lost_update(usize::from(args.threads), pause, &mut rng, args.quiet);
+    let lost = final_num;
+    say("MainThread", format!("Final value: num = {final_num} (expected 0)"));
+    let seen: Vec<String> = reads.iter().rev().map(|(value, count)| format!("{value} (x{count})")).collect();
+    say("MainThread", format!("values the threads read: {}", seen.join(", ")));
+
+    heading("Part 2: two threads empty one list, check then act");
+    let errors = check_then_act(usize::from(args.items), pause, &mut rng);
+
+    heading("What you saw");
+    println!(
+        "- {n} threads each subtracted 1 from num = {n}, yet num ended at {final_num}, not 0: \
+         {lost} of the {n} updates were lost.",
+        n = args.threads
+    );
+    println!(
+        "- Why: `temp = num` and `num = temp - 1` are two steps. In the pause between them \
+         other threads read the same old value, so they all wrote the same result."
+    );
+    println!(
+        "- The pause only widens the window; without it the race is still there, it just \
+         shows up less often. Rare is worse: it passes your tests, then fails in production."
+    );
+    println!(
+        "- Rust note: num is an AtomicI64, read with load() and written with store(), so the \
+         race is defined behaviour (a plain i64 shared like this would need `unsafe` and be \
+         undefined behaviour). fetch_sub(1) would do both steps as one; Python's `num -= 1` \
+         has no such guarantee."
+    );
+    println!(
+        "- Part 2: each step took the list's mutex, yet a thread got \
+         'ValueError: list.remove(x): x not in list' {errors} time(s). Locking each step is not \
+         enough: the check and the act must happen under ONE lock."
+    );
+    println!("- The fix for both: hold one lock from the read to the write. See `lesson-lock`.");
+    println!("(finished in {:.2} s)", started.elapsed().as_secs_f64());
+}
+
+/// Part 1: `threads` threads each read `num`, pause, and write `temp - 1`.
+/// Returns the final value and how many threads read each value.
+fn lost_update(threads: usize, pause: Duration, rng: &mut Rng, quiet: bool) -> (i64, BTreeMap<i64, usize>) {
+    let num = AtomicI64::new(threads as i64);
+    say("MainThread", format!("num = {threads}; starting {threads} threads"));
+    let reads = thread::scope(|s| {
+        let mut workers = Vec::with_capacity(threads);
+        for number in 1..=threads {
+            let name = thread_name(number);
+            let my_pause = rng.jitter(pause);
+            let num = &num;
+            let worker = move || {
+                let temp = num.load(Relaxed); // temp = num
+                if !quiet {
+                    say(&name, format!("read num = {temp}"));
+                }
+                // Sleep only to widen the race window between read and write.
+                thread::sleep(my_pause);
+                num.store(temp - 1, Relaxed); // num = temp - 1
+                if !quiet {
+                    say(&name, format!("wrote num = {}", temp - 1));
+                }
+                temp
+            };
+            let builder = thread::Builder::new().name(thread_name(number));
+            workers.push(builder.spawn_scoped(s, worker).expect("spawn a thread"));
+        }
+        let mut reads = BTreeMap::new();
+        for worker in workers {
+            *reads.entry(worker.join().expect("a worker panicked")).or_insert(0) += 1;
+        }
+        reads
+    });
+    (num.load(Relaxed), reads)
+}
+
+/// Part 2: two threads remove the list's last item until it is empty; the
+/// check (`x = items[-1]`) and the act (`items.remove(x)`) each lock the
+/// list, but separately. Returns how many `remove`s failed.
+fn check_then_act(count: usize, pause: Duration, rng: &mut Rng) -> usize {
+    let mut numbers: Vec<i64> = (1..=99).collect();
+    rng.shuffle(&mut numbers);
+    numbers.truncate(count);
+    say("MainThread", format!("items = {numbers:?}"));
+    let items = Mutex::new(numbers);
+
+    let errors = thread::scope(|s| {
+        let workers: Vec<_> = ["Thread-1", "Thread-2"]
+            .into_iter()
+            .map(|name| {
+                let items = &items;
+                let worker = move || {
+                    // Critical section 1, the check: `if not items: break; x = items[-1]`.
+                    while let Some(x) = last_item(items) {
+                        say(name, format!("items[-1] is {x}, so {x} is in the list; removing it"));
+                        // Sleep only to widen the race window between check and act.
+                        thread::sleep(pause);
+                        // Critical section 2, the act: `items.remove(x)`.
+                        match list_remove(&mut items.lock(), x) {
+                            Ok(()) => say(name, format!("removed {x}")),
+                            Err(error) => {
+                                say(name, format!("ValueError: {error}"));
+                                say(name, format!("(another thread removed {x} after my check)"));
+                                // An uncaught exception ends a Python thread.
+                                say(name, "exception not caught: this thread stops here");
+                                return 1;
+                            }
+                        }
+                    }
+                    say(name, "the list is empty; done");
+                    0
+                };
+                thread::Builder::new().name(name.into()).spawn_scoped(s, worker).expect("spawn a thread")
+            })
+            .collect();
+        workers.into_iter().map(|worker| worker.join().expect("a worker panicked")).sum()
+    });
+    say("MainThread", format!("items = {:?}; failed removes: {errors}", items.lock()));
+    errors
+}
+
+/// The check: the list's last item, under the lock, which is then released.
+fn last_item(items: &Mutex<Vec<i64>>) -> Option<i64> {
+    items.lock().last().copied()
+}
+
+/// Python's `list.remove(x)`: removes the first `x`, or fails with Python's
+/// message when there is none.
+fn list_remove(list: &mut Vec<i64>, x: i64) -> Result<(), &'static str> {
+    let index = list.iter().position(|&item| item == x).ok_or("list.remove(x): x not in list")?;
+    list.remove(index);
+    Ok(())
+}

@@ -17,6 +17,8 @@
 //! | lockstep | Python | crate |
 //! |---|---|---|
 //! | [`Event`] | `threading.Event` | `lockstep-event` |
+//! | [`Semaphore`], [`SemaphorePermit`] | `threading.Semaphore`, `with sem:` | `lockstep-semaphore` |
+//! | [`BoundedSemaphore`] | `threading.BoundedSemaphore` | `lockstep-semaphore` |
 //!
 //! ```
 //! use lockstep::{Lock, RLock};
@@ -43,6 +45,8 @@ pub use lockstep_lock::{Mutex, MutexGuard};
 #[doc(inline)]
 pub use lockstep_rlock::{RLock, RLockGuard};
 #[doc(inline)]
+pub use lockstep_semaphore::{BoundedSemaphore, Semaphore, SemaphorePermit};
+#[doc(inline)]
 pub use lockstep_sync::ReleaseError;
 
 #[cfg(all(test, not(loom)))]
@@ -59,6 +63,10 @@ mod tests {
         assert_eq!(*mutex.lock(), 1);
         let event: lockstep_event::Event = crate::Event::new();
         assert!(!event.is_set());
+        let sem: lockstep_semaphore::Semaphore = crate::Semaphore::new(1);
+        let bounded: lockstep_semaphore::BoundedSemaphore = crate::BoundedSemaphore::new(1);
+        let _permit: lockstep_semaphore::SemaphorePermit<'_> = sem.permit();
+        assert_eq!(bounded.release(), Err(crate::ReleaseError::TooManyReleases));
     }
 }
 

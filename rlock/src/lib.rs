@@ -14,7 +14,11 @@
 //! ```
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
 
+mod guard;
 mod rlock;
+#[cfg(all(test, not(loom)))]
+mod tests;
 
+pub use guard::RLockGuard;
 pub use lockstep_sync::ReleaseError;
-pub use rlock::{RLock, RLockGuard};
+pub use rlock::RLock;

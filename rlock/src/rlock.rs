@@ -1,11 +1,11 @@
 //! `RLock`: Python's `threading.RLock`.
 
+use crate::RLockGuard;
 use lockstep_lock::RawLock;
 use lockstep_sync::atomic::AtomicUsize;
 use lockstep_sync::atomic::Ordering::Relaxed;
 use lockstep_sync::{ReleaseError, thread_id};
 use std::fmt;
-use std::marker::PhantomData;
 use std::time::Duration;
 
 /// No thread owns the lock.
@@ -236,6 +236,58 @@ impl RLock {
         }
     }
 
+    /// Releases every level the calling thread holds at once and returns
+    /// how many there were, for [`acquire_restore`](RLock::acquire_restore).
+    /// This is how a condition variable gives the lock up while it waits.
+    /// Python: `rlock._release_save()`.
+    ///
+    /// # Errors
+    /// [`ReleaseError::NotOwner`] when the caller does not own the lock;
+    /// nothing changes.
+    ///
+    /// ```
+    /// let rlock = lockstep_rlock::RLock::new();
+    /// rlock.acquire();
+    /// rlock.acquire();
+    /// let depth = rlock.release_save().unwrap();
+    /// assert_eq!(depth, 2);
+    /// assert!(!rlock.locked());
+    /// rlock.acquire_restore(depth);
+    /// assert_eq!(rlock.recursion_count(), 2);
+    /// # rlock.release().unwrap(); rlock.release().unwrap();
+    /// ```
+    pub fn release_save(&self) -> Result<usize, ReleaseError> {
+        if !self.is_owned() {
+            return Err(ReleaseError::NotOwner);
+        }
+        // Relaxed: as in `release`; the raw release publishes.
+        let depth = self.count.swap(0, Relaxed);
+        self.owner.store(NO_OWNER, Relaxed);
+        let released = self.raw.release();
+        debug_assert!(released.is_ok(), "an owned RLock holds its raw lock");
+        Ok(depth)
+    }
+
+    /// Acquires the lock (waiting as [`acquire`](RLock::acquire) does) and
+    /// adds `depth` levels at once: undoes [`release_save`](RLock::release_save).
+    /// Python: `rlock._acquire_restore(state)`.
+    ///
+    /// ```
+    /// let rlock = lockstep_rlock::RLock::new();
+    /// rlock.acquire_restore(3);
+    /// assert_eq!(rlock.recursion_count(), 3);
+    /// assert_eq!(rlock.release_save(), Ok(3));
+    /// ```
+    pub fn acquire_restore(&self, depth: usize) {
+        if depth == 0 {
+            return;
+        }
+        self.acquire();
+        // Relaxed: we own the lock; only the owner touches the count.
+        let restored = self.count.load(Relaxed) - 1 + depth;
+        self.count.store(restored, Relaxed);
+    }
+
     /// Acquires and returns a guard that releases once when dropped.
     /// Python: `with rlock:`.
     ///
@@ -324,136 +376,5 @@ impl fmt::Debug for RLock {
         let owner = self.owner.load(Relaxed);
         let count = if owner == NO_OWNER { 0 } else { self.count.load(Relaxed) };
         out.field("locked", &self.locked()).field("owner", &owner).field("count", &count).finish()
-    }
-}
-
-/// Holds an [`RLock`] once and releases that one acquisition when dropped,
-/// also during a panic. Not `Send`: the owner thread must release.
-///
-/// ```
-/// let rlock = lockstep_rlock::RLock::new();
-/// let guard = rlock.lock();
-/// assert!(guard.rlock().is_owned());
-/// drop(guard);
-/// assert!(!rlock.locked());
-/// ```
-#[must_use = "the lock is released as soon as the guard is dropped"]
-pub struct RLockGuard<'a> {
-    rlock: &'a RLock,
-    /// Owner-bound: the release must happen on the acquiring thread.
-    _not_send: PhantomData<*const ()>,
-}
-
-impl<'a> RLockGuard<'a> {
-    fn new(rlock: &'a RLock) -> RLockGuard<'a> {
-        RLockGuard { rlock, _not_send: PhantomData }
-    }
-
-    /// The lock this guard holds.
-    ///
-    /// ```
-    /// let rlock = lockstep_rlock::RLock::named("ledger");
-    /// assert_eq!(rlock.lock().rlock().name(), Some("ledger"));
-    /// ```
-    pub fn rlock(&self) -> &'a RLock {
-        self.rlock
-    }
-}
-
-impl Drop for RLockGuard<'_> {
-    #[inline]
-    fn drop(&mut self) {
-        // An Err means the owner released by hand past this guard's
-        // acquisition; drop must not panic.
-        let _ = self.rlock.release();
-    }
-}
-
-impl fmt::Debug for RLockGuard<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RLockGuard").field("rlock", self.rlock).finish()
-    }
-}
-
-#[cfg(all(test, not(loom)))]
-mod tests {
-    use super::*;
-    use std::thread;
-
-    #[test]
-    fn recursion_is_counted_and_freed_at_zero() {
-        let rlock = RLock::new();
-        for depth in 1..=3 {
-            rlock.acquire();
-            assert_eq!(rlock.recursion_count(), depth);
-        }
-        for depth in (0..3).rev() {
-            rlock.release().unwrap();
-            assert_eq!(rlock.recursion_count(), depth);
-            assert_eq!(rlock.locked(), depth > 0);
-        }
-        assert_eq!(rlock.release(), Err(ReleaseError::NotOwner));
-    }
-
-    #[test]
-    fn non_owner_release_changes_nothing() {
-        let rlock = RLock::new();
-        rlock.acquire();
-        thread::scope(|s| {
-            s.spawn(|| {
-                assert_eq!(rlock.release(), Err(ReleaseError::NotOwner));
-                assert_eq!(rlock.recursion_count(), 0);
-                assert!(!rlock.is_owned());
-            });
-        });
-        assert!(rlock.is_owned());
-        assert_eq!(rlock.recursion_count(), 1);
-        rlock.release().unwrap();
-        assert!(!rlock.locked());
-    }
-
-    #[test]
-    fn failed_try_lock_by_another_thread_leaves_owner_intact() {
-        let rlock = RLock::new();
-        let _guard = rlock.lock();
-        thread::scope(|s| {
-            s.spawn(|| {
-                assert!(rlock.try_lock().is_none());
-                assert!(rlock.try_lock_for(Duration::from_millis(1)).is_none());
-            });
-        });
-        assert_eq!(rlock.recursion_count(), 1);
-    }
-
-    #[test]
-    fn guard_releases_on_panic() {
-        let rlock = RLock::new();
-        let result = std::panic::catch_unwind(|| {
-            let _outer = rlock.lock();
-            let _inner = rlock.lock();
-            panic!("inside");
-        });
-        assert!(result.is_err());
-        assert!(!rlock.locked());
-    }
-
-    #[test]
-    fn debug_shows_count_from_another_thread() {
-        let rlock = RLock::named("ledger");
-        assert!(format!("{rlock:?}").contains("count: 0"));
-        let _outer = rlock.lock();
-        let _inner = rlock.lock();
-        thread::scope(|s| {
-            s.spawn(|| {
-                let shown = format!("{rlock:?}");
-                assert!(shown.contains(r#"name: "ledger""#) && shown.contains("count: 2"), "{shown}");
-            });
-        });
-    }
-
-    #[test]
-    fn rlock_is_send_and_sync() {
-        fn assert_send_sync<T: Send + Sync>() {}
-        assert_send_sync::<RLock>();
     }
 }

@@ -16,6 +16,8 @@
 //! # Signalling
 //! | lockstep | Python | crate |
 //! |---|---|---|
+//! | [`Condition`], [`ConditionGuard`] | `threading.Condition`, `with cond:` | `lockstep-condition` |
+//! | [`ConditionError`] | `RuntimeError` from `wait`/`notify` without the lock | `lockstep-condition` |
 //! | [`Event`] | `threading.Event` | `lockstep-event` |
 //! | [`Semaphore`], [`SemaphorePermit`] | `threading.Semaphore`, `with sem:` | `lockstep-semaphore` |
 //! | [`BoundedSemaphore`] | `threading.BoundedSemaphore` | `lockstep-semaphore` |
@@ -35,6 +37,8 @@
 //! ```
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
 
+#[doc(inline)]
+pub use lockstep_condition::{Condition, ConditionError, ConditionGuard};
 #[doc(inline)]
 pub use lockstep_event::Event;
 #[doc(inline)]
@@ -63,6 +67,8 @@ mod tests {
         assert_eq!(*mutex.lock(), 1);
         let event: lockstep_event::Event = crate::Event::new();
         assert!(!event.is_set());
+        let cond: lockstep_condition::Condition = crate::Condition::new();
+        assert_eq!(cond.notify(1), Err(crate::ConditionError::NotifyUnacquired));
         let sem: lockstep_semaphore::Semaphore = crate::Semaphore::new(1);
         let bounded: lockstep_semaphore::BoundedSemaphore = crate::BoundedSemaphore::new(1);
         let _permit: lockstep_semaphore::SemaphorePermit<'_> = sem.permit();

@@ -1,0 +1,31 @@
+//! Python's `threading.Condition` for Rust: threads wait, holding an
+//! `RLock`, until another thread notifies them.
+//!
+//! ```
+//! use lockstep_condition::Condition;
+//! use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+//! use std::thread;
+//!
+//! let cond = Condition::new();
+//! let baozi_ready = AtomicBool::new(false);
+//! thread::scope(|s| {
+//!     s.spawn(|| {
+//!         let _held = cond.lock();
+//!         baozi_ready.store(true, Relaxed);
+//!         cond.notify_all().unwrap();
+//!     });
+//!     let mut held = cond.lock(); // with cond:
+//!     assert!(held.wait_for(|| baozi_ready.load(Relaxed), None));
+//! });
+//! ```
+#![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
+
+mod condition;
+mod error;
+mod guard;
+#[cfg(all(test, not(loom)))]
+mod tests;
+
+pub use condition::Condition;
+pub use error::ConditionError;
+pub use guard::ConditionGuard;

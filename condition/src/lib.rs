@@ -1,5 +1,6 @@
 //! Python's `threading.Condition` for Rust: threads wait, holding an
-//! `RLock`, until another thread notifies them.
+//! `RLock`, until another thread notifies them; and `threading.Barrier`,
+//! which CPython builds on a `Condition` and so do we.
 //!
 //! ```
 //! use lockstep_condition::Condition;
@@ -20,12 +21,14 @@
 //! ```
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
 
+mod barrier;
 mod condition;
 mod error;
 mod guard;
 #[cfg(all(test, not(loom)))]
 mod tests;
 
+pub use barrier::{Barrier, BrokenBarrierError};
 pub use condition::Condition;
 pub use error::ConditionError;
 pub use guard::ConditionGuard;

@@ -59,3 +59,94 @@ fn misuse_errors_carry_pythons_messages() {
     assert_eq!(cond.notify(1).unwrap_err().to_string(), "cannot notify on un-acquired lock");
     assert_eq!(cond.wait_timeout(Duration::ZERO), Err(ConditionError::WaitUnacquired));
 }
+
+mod barrier {
+    use crate::{Barrier, BrokenBarrierError};
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    use std::thread;
+    use std::time::Duration;
+
+    /// Spin (yielding) until `n` threads wait at `barrier`.
+    fn until_waiting(barrier: &Barrier, n: usize) {
+        while barrier.n_waiting() != n {
+            thread::yield_now();
+        }
+    }
+
+    #[test]
+    fn indices_are_distinct_and_action_runs_once_per_cycle() {
+        static ACTIONS: AtomicUsize = AtomicUsize::new(0);
+        let barrier = Barrier::new(3).with_action(|| {
+            ACTIONS.fetch_add(1, Relaxed);
+        });
+        for cycle in 1..=3 {
+            let mut indices: Vec<usize> = thread::scope(|s| {
+                let handles: Vec<_> = (0..3).map(|_| s.spawn(|| barrier.wait().unwrap())).collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            indices.sort();
+            assert_eq!(indices, [0, 1, 2]);
+            assert_eq!(ACTIONS.load(Relaxed), cycle);
+        }
+    }
+
+    #[test]
+    fn reset_frees_waiters_with_an_error_and_keeps_the_barrier_usable() {
+        let barrier = Barrier::new(3);
+        thread::scope(|s| {
+            let waiters: Vec<_> = (0..2).map(|_| s.spawn(|| barrier.wait())).collect();
+            until_waiting(&barrier, 2);
+            barrier.reset();
+            for waiter in waiters {
+                assert_eq!(waiter.join().unwrap(), Err(BrokenBarrierError));
+            }
+        });
+        assert!(!barrier.broken());
+        thread::scope(|s| {
+            let waiters: Vec<_> = (0..3).map(|_| s.spawn(|| barrier.wait())).collect();
+            assert!(waiters.into_iter().all(|w| w.join().unwrap().is_ok()));
+        });
+    }
+
+    #[test]
+    fn abort_breaks_current_and_future_waits_until_reset() {
+        let barrier = Barrier::new(2);
+        thread::scope(|s| {
+            let waiter = s.spawn(|| barrier.wait());
+            until_waiting(&barrier, 1);
+            barrier.abort();
+            assert_eq!(waiter.join().unwrap(), Err(BrokenBarrierError));
+        });
+        assert_eq!(barrier.wait(), Err(BrokenBarrierError));
+        assert_eq!(barrier.n_waiting(), 0);
+        barrier.reset();
+        assert!(!barrier.broken());
+    }
+
+    #[test]
+    fn timeout_breaks_the_barrier_for_everyone() {
+        let barrier = Barrier::new(3);
+        thread::scope(|s| {
+            let patient = s.spawn(|| barrier.wait());
+            until_waiting(&barrier, 1);
+            assert_eq!(barrier.wait_timeout(Duration::from_millis(10)), Err(BrokenBarrierError));
+            assert_eq!(patient.join().unwrap(), Err(BrokenBarrierError));
+        });
+        assert!(barrier.broken());
+    }
+
+    #[test]
+    fn panicking_action_breaks_the_barrier_and_reaches_its_runner() {
+        let barrier = Barrier::new(2).with_action(|| panic!("action failed"));
+        thread::scope(|s| {
+            let other = s.spawn(|| barrier.wait());
+            until_waiting(&barrier, 1);
+            let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| barrier.wait()));
+            let payload = ran.unwrap_err();
+            assert_eq!(payload.downcast_ref::<&str>(), Some(&"action failed"));
+            assert_eq!(other.join().unwrap(), Err(BrokenBarrierError));
+        });
+        assert!(barrier.broken());
+        assert_eq!(barrier.n_waiting(), 0);
+    }
+}

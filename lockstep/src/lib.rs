@@ -18,6 +18,7 @@
 //! |---|---|---|
 //! | [`Condition`], [`ConditionGuard`] | `threading.Condition`, `with cond:` | `lockstep-condition` |
 //! | [`ConditionError`] | `RuntimeError` from `wait`/`notify` without the lock | `lockstep-condition` |
+//! | [`Barrier`], [`BrokenBarrierError`] | `threading.Barrier`, `BrokenBarrierError` | `lockstep-condition` |
 //! | [`Event`] | `threading.Event` | `lockstep-event` |
 //! | [`Semaphore`], [`SemaphorePermit`] | `threading.Semaphore`, `with sem:` | `lockstep-semaphore` |
 //! | [`BoundedSemaphore`] | `threading.BoundedSemaphore` | `lockstep-semaphore` |
@@ -38,7 +39,7 @@
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
 
 #[doc(inline)]
-pub use lockstep_condition::{Condition, ConditionError, ConditionGuard};
+pub use lockstep_condition::{Barrier, BrokenBarrierError, Condition, ConditionError, ConditionGuard};
 #[doc(inline)]
 pub use lockstep_event::Event;
 #[doc(inline)]
@@ -69,6 +70,8 @@ mod tests {
         assert!(!event.is_set());
         let cond: lockstep_condition::Condition = crate::Condition::new();
         assert_eq!(cond.notify(1), Err(crate::ConditionError::NotifyUnacquired));
+        let barrier: lockstep_condition::Barrier = crate::Barrier::new(1);
+        assert_eq!(barrier.wait(), Ok(0));
         let sem: lockstep_semaphore::Semaphore = crate::Semaphore::new(1);
         let bounded: lockstep_semaphore::BoundedSemaphore = crate::BoundedSemaphore::new(1);
         let _permit: lockstep_semaphore::SemaphorePermit<'_> = sem.permit();

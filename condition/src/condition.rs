@@ -220,15 +220,23 @@ impl Condition {
         timeout: Option<Duration>,
     ) -> Result<bool, ConditionError> {
         let ends = timeout.map(deadline);
+        // After a timed-out wait the predicate gets one last look (as in
+        // Python); the clock is not asked again, which loom needs too.
+        let mut timed_out = false;
         loop {
             if predicate() {
                 return Ok(true);
             }
+            if timed_out {
+                return Ok(false);
+            }
             match ends {
                 Some(Some(ends)) if Instant::now() >= ends => return Ok(false),
-                Some(Some(ends)) => self.wait_until(Some(ends))?,
-                _ => self.wait_until(None)?,
-            };
+                Some(Some(ends)) => timed_out = !self.wait_until(Some(ends))?,
+                _ => {
+                    self.wait_until(None)?;
+                }
+            }
         }
     }
 

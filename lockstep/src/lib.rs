@@ -36,6 +36,13 @@
 //! }
 //! assert!(!PRINT_LOCK.locked() && !rlock.locked());
 //! ```
+//!
+//! # Queues
+//! | lockstep | Python | crate |
+//! |---|---|---|
+//! | [`Queue`], [`LifoQueue`], [`PriorityQueue`] | `queue.Queue`, `LifoQueue`, `PriorityQueue` | `lockstep-queue` |
+//! | [`SimpleQueue`] | `queue.SimpleQueue` | `lockstep-queue` |
+//! | [`PutError`], [`GetError`], [`TaskDoneError`] | `queue.Full`/`ShutDown`, `queue.Empty`/`ShutDown`, `ValueError` | `lockstep-queue` |
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
 
 #[doc(inline)]
@@ -47,6 +54,8 @@ pub use lockstep_lock::{Lock, LockGuard, RawLock};
 #[cfg(not(loom))]
 #[doc(inline)]
 pub use lockstep_lock::{Mutex, MutexGuard};
+#[doc(inline)]
+pub use lockstep_queue::{GetError, LifoQueue, PriorityQueue, PutError, Queue, SimpleQueue, TaskDoneError};
 #[doc(inline)]
 pub use lockstep_rlock::{RLock, RLockGuard};
 #[doc(inline)]
@@ -72,6 +81,15 @@ mod tests {
         assert_eq!(cond.notify(1), Err(crate::ConditionError::NotifyUnacquired));
         let barrier: lockstep_condition::Barrier = crate::Barrier::new(1);
         assert_eq!(barrier.wait(), Ok(0));
+        let queue: lockstep_queue::Queue<u8> = crate::Queue::new(1);
+        assert_eq!(queue.try_get(), Err(crate::GetError::Empty));
+        let _: [Box<dyn std::error::Error>; 2] =
+            [Box::new(crate::TaskDoneError), Box::new(crate::PutError::Full(1))];
+        let _ = (
+            crate::LifoQueue::<u8>::new(0),
+            crate::PriorityQueue::<u8>::new(0),
+            crate::SimpleQueue::<u8>::new(),
+        );
         let sem: lockstep_semaphore::Semaphore = crate::Semaphore::new(1);
         let bounded: lockstep_semaphore::BoundedSemaphore = crate::BoundedSemaphore::new(1);
         let _permit: lockstep_semaphore::SemaphorePermit<'_> = sem.permit();

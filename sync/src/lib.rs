@@ -54,6 +54,51 @@ pub mod atomic {
 #[cfg(loom)]
 mod loom_atomic;
 
+/// `UnsafeCell` with loom's closure API (`with`, `with_mut`), so loom can
+/// check every access to data a lock protects; normally a thin std wrapper.
+pub mod cell {
+    #[cfg(loom)]
+    pub use loom::cell::UnsafeCell;
+
+    /// std's `UnsafeCell` behind loom's closure API.
+    ///
+    /// ```
+    /// let cell = lockstep_sync::cell::UnsafeCell::new(1);
+    /// // SAFETY: no other access to `cell` exists.
+    /// cell.with_mut(|value| unsafe { *value += 1 });
+    /// // SAFETY: as above.
+    /// assert_eq!(cell.with(|value| unsafe { *value }), 2);
+    /// ```
+    #[cfg(not(loom))]
+    #[derive(Debug, Default)]
+    pub struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
+
+    #[cfg(not(loom))]
+    impl<T> UnsafeCell<T> {
+        /// A cell holding `value`.
+        pub const fn new(value: T) -> UnsafeCell<T> {
+            UnsafeCell(std::cell::UnsafeCell::new(value))
+        }
+
+        /// Calls `f` with a shared pointer to the value.
+        #[inline]
+        pub fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
+            f(self.0.get())
+        }
+
+        /// Calls `f` with a unique pointer to the value.
+        #[inline]
+        pub fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+            f(self.0.get())
+        }
+
+        /// The value, taking the cell.
+        pub fn into_inner(self) -> T {
+            self.0.into_inner()
+        }
+    }
+}
+
 /// Bounded spinning before a thread parks: a few rounds of `spin_loop`, then
 /// `yield`, then give up so the caller parks. Under loom it never spins.
 ///

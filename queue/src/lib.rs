@@ -1,0 +1,52 @@
+//! Python's `queue` module for Rust: [`Queue`] (FIFO), [`LifoQueue`],
+//! [`PriorityQueue`] and [`SimpleQueue`], with `task_done`/`join` and
+//! Python 3.13's `shutdown`.
+//!
+//! All three bounded queues share one implementation (`engine.rs`: Python's
+//! algorithm of one lock and three wait queues) and differ only in where
+//! they keep items (`store.rs`). A failed put hands its item back in the
+//! error, so nothing is ever lost or duplicated, also when a timeout races
+//! a wake-up or the queue shuts down.
+//!
+//! ```
+//! use lockstep_queue::{GetError, Queue};
+//! use std::thread;
+//!
+//! // The baozi shop: one cook, two customers, shutdown instead of sentinels.
+//! let counter = Queue::new(3);
+//! thread::scope(|s| {
+//!     let customers: Vec<_> = (0..2)
+//!         .map(|_| {
+//!             s.spawn(|| {
+//!                 let mut eaten = 0;
+//!                 while let Ok(_baozi) = counter.get() {
+//!                     eaten += 1;
+//!                     counter.task_done().unwrap();
+//!                 }
+//!                 eaten
+//!             })
+//!         })
+//!         .collect();
+//!     for baozi in 0..10 {
+//!         counter.put(baozi).unwrap();
+//!     }
+//!     counter.join(); // every baozi eaten
+//!     counter.shutdown(false);
+//!     let eaten: i32 = customers.into_iter().map(|c| c.join().unwrap()).sum();
+//!     assert_eq!(eaten, 10);
+//! });
+//! assert_eq!(counter.get(), Err(GetError::ShutDown));
+//! ```
+#![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
+
+mod engine;
+mod error;
+mod queues;
+mod simple;
+mod store;
+#[cfg(all(test, not(loom)))]
+mod tests;
+
+pub use error::{GetError, PutError, TaskDoneError};
+pub use queues::{LifoQueue, PriorityQueue, Queue};
+pub use simple::SimpleQueue;

@@ -1,0 +1,127 @@
+//! `SimpleQueue`: Python's `queue.SimpleQueue`.
+
+use crate::GetError;
+use crate::engine::{Core, Wait};
+use crate::store::Fifo;
+use lockstep_sync::deadline;
+use std::fmt;
+use std::time::Duration;
+
+/// Python's `queue.SimpleQueue`: an unbounded FIFO queue with no task
+/// tracking, no bound and no shutdown. A put never fails or waits.
+///
+/// It runs on the same core as [`Queue`](crate::Queue) with task counting
+/// switched off: one short lock hold per operation, no allocation per item
+/// in steady state, and a wake-up only when a getter waits.
+///
+/// ```
+/// use lockstep_queue::SimpleQueue;
+/// use std::thread;
+///
+/// let queue = SimpleQueue::new();
+/// thread::scope(|s| {
+///     s.spawn(|| queue.put("baozi"));
+///     assert_eq!(queue.get(), "baozi");
+/// });
+/// ```
+pub struct SimpleQueue<T> {
+    core: Core<T, Fifo<T>>,
+}
+
+impl<T> SimpleQueue<T> {
+    /// An empty queue. Python: `queue.SimpleQueue()`.
+    ///
+    /// ```
+    /// let queue = lockstep_queue::SimpleQueue::<u8>::new();
+    /// assert!(queue.empty());
+    /// ```
+    pub fn new() -> SimpleQueue<T> {
+        SimpleQueue { core: Core::new(0, false) }
+    }
+
+    /// Adds `item`; never waits, never fails. Python: `queue.put(item)`.
+    ///
+    /// ```
+    /// let queue = lockstep_queue::SimpleQueue::new();
+    /// queue.put(1);
+    /// assert_eq!(queue.qsize(), 1);
+    /// ```
+    pub fn put(&self, item: T) {
+        // Unbounded and never shut down: this put cannot fail.
+        if self.core.put(item, Wait::No).is_err() {
+            unreachable!("a SimpleQueue is unbounded and is never shut down");
+        }
+    }
+
+    /// Removes and returns the oldest item, waiting while there is none.
+    /// Python: `queue.get()`.
+    ///
+    /// ```
+    /// let queue = lockstep_queue::SimpleQueue::new();
+    /// queue.put(1);
+    /// assert_eq!(queue.get(), 1);
+    /// ```
+    pub fn get(&self) -> T {
+        match self.core.get(Wait::Until(None)) {
+            Ok(item) => item,
+            Err(_) => unreachable!("an untimed get on a queue never shut down returns an item"),
+        }
+    }
+
+    /// The oldest item if there is one now. Python: `queue.get_nowait()`.
+    ///
+    /// # Errors
+    /// [`GetError::Empty`] when the queue is empty.
+    ///
+    /// ```
+    /// let queue = lockstep_queue::SimpleQueue::<u8>::new();
+    /// assert!(queue.try_get().is_err());
+    /// ```
+    pub fn try_get(&self) -> Result<T, GetError> {
+        self.core.get(Wait::No)
+    }
+
+    /// The oldest item, waiting at most `timeout`. Python: `queue.get(timeout=t)`.
+    ///
+    /// # Errors
+    /// [`GetError::Empty`] when the time ran out.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let queue = lockstep_queue::SimpleQueue::<u8>::new();
+    /// assert!(queue.get_timeout(Duration::from_millis(5)).is_err());
+    /// ```
+    pub fn get_timeout(&self, timeout: Duration) -> Result<T, GetError> {
+        self.core.get(Wait::Until(deadline(timeout)))
+    }
+
+    /// How many items are queued now. Python: `queue.qsize()`.
+    ///
+    /// ```
+    /// assert_eq!(lockstep_queue::SimpleQueue::<u8>::new().qsize(), 0);
+    /// ```
+    pub fn qsize(&self) -> usize {
+        self.core.qsize()
+    }
+
+    /// Whether no item is queued now. Python: `queue.empty()`.
+    ///
+    /// ```
+    /// assert!(lockstep_queue::SimpleQueue::<u8>::new().empty());
+    /// ```
+    pub fn empty(&self) -> bool {
+        self.qsize() == 0
+    }
+}
+
+impl<T> Default for SimpleQueue<T> {
+    fn default() -> SimpleQueue<T> {
+        SimpleQueue::new()
+    }
+}
+
+impl<T> fmt::Debug for SimpleQueue<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimpleQueue").field("qsize", &self.qsize()).finish()
+    }
+}

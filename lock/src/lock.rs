@@ -1,7 +1,7 @@
 //! `Lock`: Python's `threading.Lock`.
 
 use crate::RawLock;
-use lockstep_sync::ReleaseError;
+use lockstep_sync::{ReleaseError, deadlock};
 use std::fmt;
 use std::time::Duration;
 
@@ -87,7 +87,10 @@ impl Lock {
     /// ```
     #[inline]
     pub fn acquire(&self) {
-        self.raw.acquire();
+        self.acquire_with(|raw| {
+            raw.acquire();
+            true
+        });
     }
 
     /// Takes the lock if it is free, without waiting; `true` if taken.
@@ -100,7 +103,11 @@ impl Lock {
     /// ```
     #[inline]
     pub fn try_acquire(&self) -> bool {
-        self.raw.try_acquire()
+        let taken = self.raw.try_acquire();
+        if taken {
+            deadlock::acquired(self.id(), self.name);
+        }
+        taken
     }
 
     /// Waits at most `timeout` for the lock; `true` if taken, `false` if the
@@ -114,7 +121,7 @@ impl Lock {
     /// ```
     #[inline]
     pub fn acquire_timeout(&self, timeout: Duration) -> bool {
-        self.raw.acquire_timeout(timeout)
+        self.acquire_with(|raw| raw.acquire_timeout(timeout))
     }
 
     /// Frees the lock, whichever thread acquired it, waking one waiter.
@@ -132,6 +139,9 @@ impl Lock {
     /// ```
     #[inline]
     pub fn release(&self) -> Result<(), ReleaseError> {
+        // Before the release: a thread that takes the lock right after must
+        // not have its record erased by ours.
+        deadlock::released(self.id());
         self.raw.release()
     }
 
@@ -191,6 +201,29 @@ impl Lock {
     #[inline]
     pub fn try_lock_for(&self, timeout: Duration) -> Option<LockGuard<'_>> {
         self.acquire_timeout(timeout).then(|| LockGuard { lock: self })
+    }
+}
+
+impl Lock {
+    /// Tries once; if that fails, waits with `take`, recorded as a waiter
+    /// for deadlock detection (a no-op unless that feature is on).
+    #[inline]
+    fn acquire_with(&self, take: impl FnOnce(&RawLock) -> bool) -> bool {
+        if self.try_acquire() {
+            return true;
+        }
+        deadlock::track(self.id(), self.name, || take(&self.raw))
+    }
+
+    /// This lock's identity for deadlock reports: its address.
+    fn id(&self) -> usize {
+        self as *const Lock as usize
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        deadlock::forget(self.id());
     }
 }
 

@@ -97,6 +97,23 @@ mod tests {
     }
 }
 
+/// Deadlock detection (feature `deadlock-detection`, off by default).
+///
+/// With the feature on, `Lock` and `RLock` record which thread holds each
+/// lock and which lock each blocked thread waits for; [`check`](deadlock::check)
+/// returns the cycles in that wait-for graph now. Off, `check` always
+/// returns an empty list and the locks pay nothing.
+///
+/// ```
+/// for deadlock in lockstep::deadlock::check() {
+///     // e.g. "Thread-1 holds lockA and waits for lockB; Thread-2 holds lockB and waits for lockA"
+///     eprintln!("{deadlock}");
+/// }
+/// ```
+pub mod deadlock {
+    pub use lockstep_sync::deadlock::{Deadlock, Deadlocked, blocked, check};
+}
+
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

@@ -4,7 +4,7 @@ use crate::RLockGuard;
 use lockstep_lock::RawLock;
 use lockstep_sync::atomic::AtomicUsize;
 use lockstep_sync::atomic::Ordering::Relaxed;
-use lockstep_sync::{ReleaseError, thread_id};
+use lockstep_sync::{ReleaseError, deadlock, thread_id};
 use std::fmt;
 use std::time::Duration;
 
@@ -182,6 +182,7 @@ impl RLock {
             // Relaxed: the raw release below is the Release that publishes
             // this, and the next owner overwrites it before reading it.
             self.owner.store(NO_OWNER, Relaxed);
+            deadlock::released(self.id());
             let released = self.raw.release();
             debug_assert!(released.is_ok(), "an owned RLock holds its raw lock");
         }
@@ -263,6 +264,7 @@ impl RLock {
         // Relaxed: as in `release`; the raw release publishes.
         let depth = self.count.swap(0, Relaxed);
         self.owner.store(NO_OWNER, Relaxed);
+        deadlock::released(self.id());
         let released = self.raw.release();
         debug_assert!(released.is_ok(), "an owned RLock holds its raw lock");
         Ok(depth)
@@ -349,13 +351,34 @@ impl RLock {
             self.count.store(deeper, Relaxed);
             return true;
         }
-        if !take(&self.raw) {
+        let taken = if self.raw.try_acquire() {
+            deadlock::acquired(self.id(), self.name);
+            true
+        } else {
+            // Recorded as a waiter for deadlock detection (a no-op unless
+            // that feature is on).
+            deadlock::track(self.id(), self.name, || take(&self.raw))
+        };
+        if !taken {
             return false;
         }
         // Relaxed: the raw lock's Acquire ordered us after the last owner.
         self.owner.store(me, Relaxed);
         self.count.store(1, Relaxed);
         true
+    }
+}
+
+impl RLock {
+    /// This lock's identity for deadlock reports: its address.
+    fn id(&self) -> usize {
+        self as *const RLock as usize
+    }
+}
+
+impl Drop for RLock {
+    fn drop(&mut self) {
+        deadlock::forget(self.id());
     }
 }
 

@@ -37,6 +37,7 @@
 //! expires.
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
 
+pub mod deadlock;
 mod error;
 pub mod park;
 

@@ -4,14 +4,109 @@
 //! - [`say`]: print one narrated line, `Thread-7: read num = 93`, as a whole
 //!   line even when 100 threads print at once;
 //! - [`heading`]: a part title, so the projector shows where a part starts;
+//! - [`line`], [`point`] and [`finished`]: plain lines, the "What you saw"
+//!   bullet points, and the closing run time;
 //! - [`thread_name`]: Python's default thread names (`Thread-1`, ...);
 //! - [`Rng`]: a tiny seeded random number generator, so `--seed` repeats a
-//!   run's choices (it cannot repeat the operating system's scheduling).
+//!   run's choices (it cannot repeat the operating system's scheduling);
+//! - [`CommonArgs`] and [`CrowdArgs`]: the knobs every lesson shares
+//!   (`--seed`, `--pause-ms`, `--quiet`) and those of the lessons that start
+//!   a crowd of threads (`--threads`), flattened into each lesson's own
+//!   arguments with `#[command(flatten)]`;
+//! - [`LESSONS`]: the list of lessons, which the `lessons` binary prints and
+//!   the README's table is checked against.
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
 
 use std::fmt::Display;
 use std::io::Write;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// The knobs every lesson takes. Flatten it into the lesson's arguments:
+///
+/// ```
+/// use clap::Parser;
+/// use lockstep_lessons::CommonArgs;
+///
+/// /// A lesson.
+/// #[derive(Parser)]
+/// struct Args {
+///     #[command(flatten)]
+///     common: CommonArgs,
+///     /// A knob of this lesson only
+///     #[arg(long, default_value_t = 6)]
+///     items: u8,
+/// }
+///
+/// let args = Args::parse_from(["lesson-x", "--seed", "5", "--quiet"]);
+/// assert_eq!((args.common.seed, args.common.pause_ms, args.common.quiet), (5, 10, true));
+/// assert_eq!(args.common.pause(), std::time::Duration::from_millis(10));
+/// ```
+#[derive(clap::Args, Debug, Clone, PartialEq, Eq)]
+pub struct CommonArgs {
+    /// Seed for the run's random choices (pause lengths, items); the same
+    /// seed repeats them, though not the operating system's scheduling
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The lesson's basic pause, in ms: it widens a race window or paces
+    /// the demo (see the lesson's header for where it goes; each thread's
+    /// is jittered by ±50%). The lesson shows its point with the default
+    #[arg(long, default_value_t = 10)]
+    pub pause_ms: u64,
+    /// Print only the part titles and summaries, not every thread's steps
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+impl CommonArgs {
+    /// `--pause-ms` as a [`Duration`].
+    ///
+    /// ```
+    /// use clap::Parser;
+    /// #[derive(Parser)]
+    /// struct Args {
+    ///     #[command(flatten)]
+    ///     common: lockstep_lessons::CommonArgs,
+    /// }
+    /// let args = Args::parse_from(["lesson-x", "--pause-ms", "3"]);
+    /// assert_eq!(args.common.pause(), std::time::Duration::from_millis(3));
+    /// ```
+    pub fn pause(&self) -> Duration {
+        Duration::from_millis(self.pause_ms)
+    }
+}
+
+/// The knob of the lessons that start a crowd of threads: `--threads`
+/// (default 100, at least 2). Flatten it next to [`CommonArgs`].
+///
+/// ```
+/// use clap::Parser;
+/// #[derive(Parser)]
+/// struct Args {
+///     #[command(flatten)]
+///     crowd: lockstep_lessons::CrowdArgs,
+/// }
+/// assert_eq!(Args::parse_from(["lesson-x"]).crowd.threads, 100);
+/// assert!(Args::try_parse_from(["lesson-x", "--threads", "1"]).is_err());
+/// ```
+#[derive(clap::Args, Debug, Clone, PartialEq, Eq)]
+pub struct CrowdArgs {
+    /// How many threads to start (see the lesson's header for what each
+    /// one does)
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u16).range(2..))]
+    pub threads: u16,
+}
+
+impl CrowdArgs {
+    /// `--threads` as a `usize`, ready for ranges and capacities.
+    ///
+    /// ```
+    /// let crowd = lockstep_lessons::CrowdArgs { threads: 7 };
+    /// assert_eq!(crowd.count(), 7);
+    /// ```
+    pub fn count(&self) -> usize {
+        usize::from(self.threads)
+    }
+}
 
 /// Prints `who: what` as one whole line.
 ///
@@ -39,6 +134,36 @@ pub fn heading(title: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
+}
+
+/// Prints `text` as one whole line; a closed pipe is ignored, as in [`say`].
+///
+/// ```
+/// lockstep_lessons::line("    child | ticker: tick 1");
+/// ```
+pub fn line(text: impl Display) {
+    let text = format!("{text}\n");
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+/// Prints one bullet point of the "What you saw" summary: `- text`.
+///
+/// ```
+/// lockstep_lessons::point("num ended at 0: no update was lost.");
+/// ```
+pub fn point(text: impl Display) {
+    line(format!("- {text}"));
+}
+
+/// Prints the lesson's closing line, `(finished in 1.23 s)`.
+///
+/// ```
+/// lockstep_lessons::finished(std::time::Instant::now());
+/// ```
+pub fn finished(started: Instant) {
+    line(format!("(finished in {:.2} s)", started.elapsed().as_secs_f64()));
 }
 
 /// Python's default name for the `number`th thread started: `Thread-7`.
@@ -133,3 +258,102 @@ impl Rng {
         }
     }
 }
+
+/// One lesson: its binary, what it shows, and whether it exists yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lesson {
+    /// The binary's name, as in `cargo run -q --bin lesson-race`.
+    pub bin: &'static str,
+    /// What the lesson shows, in one line.
+    pub summary: &'static str,
+    /// Announced but not written yet: it has no `[[bin]]` in Cargo.toml.
+    /// Whoever adds the binary flips this to `false` (a test checks).
+    pub upcoming: bool,
+}
+
+impl Lesson {
+    /// The command that runs the lesson.
+    ///
+    /// ```
+    /// let lesson = lockstep_lessons::LESSONS[0];
+    /// assert_eq!(lesson.command(), format!("cargo run -q --bin {}", lesson.bin));
+    /// ```
+    pub fn command(&self) -> String {
+        format!("cargo run -q --bin {}", self.bin)
+    }
+
+    /// The lesson's row in the README's table of lessons.
+    ///
+    /// ```
+    /// let row = lockstep_lessons::LESSONS[0].readme_row();
+    /// assert!(row.starts_with("| `cargo run --bin lesson-"));
+    /// ```
+    pub fn readme_row(&self) -> String {
+        format!("| `cargo run --bin {}` | {} |", self.bin, self.summary)
+    }
+}
+
+/// Every lesson, in teaching order: the one list that the `lessons` binary
+/// prints, the README's table is checked against, and a test compares with
+/// the `[[bin]]`s of `lessons/Cargo.toml`.
+///
+/// ```
+/// let race = lockstep_lessons::LESSONS.iter().find(|lesson| lesson.bin == "lesson-race").unwrap();
+/// assert!(!race.upcoming);
+/// ```
+pub const LESSONS: &[Lesson] = &[
+    Lesson {
+        bin: "lesson-threads",
+        summary: "start threads from a function and from a type with a `run` method; names \
+                  (`Thread-1`, custom); `join`; a never-joined \"daemon\" thread is cut off when \
+                  main returns",
+        upcoming: false,
+    },
+    Lesson {
+        bin: "lesson-race",
+        summary: "100 threads decrement a shared counter without a lock: updates are lost; two \
+                  threads check-then-remove from one list and fail",
+        upcoming: false,
+    },
+    Lesson {
+        bin: "lesson-lock",
+        summary: "the same counter with a `Lock` (`acquire`/`release` and the guard form): the \
+                  result is right; what a forgotten `release` does",
+        upcoming: false,
+    },
+    Lesson {
+        bin: "lesson-rlock",
+        summary: "a Lock taken twice by one thread deadlocks itself; an RLock counts instead",
+        upcoming: true,
+    },
+    Lesson {
+        bin: "lesson-deadlock",
+        summary: "two locks taken in opposite orders deadlock; the detector explains the cycle; \
+                  three fixes",
+        upcoming: true,
+    },
+    Lesson {
+        bin: "lesson-event",
+        summary: "workers wait for the boss's `Event` to work and to go home; clients connect \
+                  only after the server sets \"ready\"; `wait` vs `wait_timeout`",
+        upcoming: false,
+    },
+    Lesson {
+        bin: "lesson-semaphore",
+        summary: "100 cars, 5 parking spaces (`Semaphore(5)`): never more than 5 inside; a \
+                  `BoundedSemaphore` refuses an extra `release`",
+        upcoming: false,
+    },
+    Lesson {
+        bin: "lesson-queue",
+        summary: "a list shared by two threads loses and repeats tasks, a `Queue` does not; FIFO, \
+                  LIFO and priority order; `Full` and `Empty`",
+        upcoming: false,
+    },
+    Lesson {
+        bin: "lesson-producer-consumer",
+        summary: "the baozi shop: a cook and three eaters share a `Queue`; sentinels, then \
+                  `task_done`/`join`, then `shutdown`; every baozi eaten exactly once",
+        upcoming: false,
+    },
+];

@@ -1,55 +1,14 @@
-//! Runs the built lesson binaries and checks that each shows its point.
+//! Runs the built lesson binaries and checks that each shows its point:
+//! here the index (`lessons`), `lesson-threads`, `lesson-race` and
+//! `lesson-lock`; the others in `signalling.rs` and `queues.rs`.
 //!
-//! The only time limit is a generous kill-timeout against hangs; nothing
-//! here asserts how fast a lesson runs.
+//! The only time limit is a generous kill-timeout against hangs (see
+//! `common/mod.rs`); nothing here asserts how fast a lesson runs.
 
-use std::io::Read;
-use std::process::{Command, ExitStatus, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+mod common;
 
-/// A lesson that has not finished after this long is hung: kill it.
-const HANG_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// Runs `binary` with `args`; returns its exit status and stdout. Panics
-/// (after killing it) if it runs longer than [`HANG_TIMEOUT`].
-fn run(binary: &str, args: &[&str]) -> (ExitStatus, String) {
-    let mut child = Command::new(binary)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|error| panic!("could not start {binary}: {error}"));
-    // Read the pipes on other threads, so a full pipe can't stall the child.
-    let stdout = read_all(child.stdout.take().expect("stdout is piped"));
-    let stderr = read_all(child.stderr.take().expect("stderr is piped"));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("poll the child") {
-            break status;
-        }
-        if started.elapsed() > HANG_TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{binary} {args:?} still running after {HANG_TIMEOUT:?}: hung");
-        }
-        thread::sleep(Duration::from_millis(20)); // polling interval only
-    };
-    let stderr = stderr.join().expect("stderr reader");
-    if !status.success() {
-        eprintln!("{binary} {args:?} exited with {status}; its stderr:\n{stderr}");
-    }
-    (status, stdout.join().expect("stdout reader"))
-}
-
-/// Reads `pipe` to the end on a new thread.
-fn read_all(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut text = String::new();
-        pipe.read_to_string(&mut text).expect("output is UTF-8");
-        text
-    })
-}
+use common::{number_after, run, run_ok};
+use lockstep_lessons::LESSONS;
 
 /// The number after `Final value: num = ` in a lesson's output.
 fn final_value(output: &str) -> i64 {
@@ -59,8 +18,100 @@ fn final_value(output: &str) -> i64 {
     digits.parse().unwrap_or_else(|_| panic!("bad final value in:\n{output}"))
 }
 
+const INDEX: &str = env!("CARGO_BIN_EXE_lessons");
+const THREADS: &str = env!("CARGO_BIN_EXE_lesson-threads");
 const RACE: &str = env!("CARGO_BIN_EXE_lesson-race");
 const LOCK: &str = env!("CARGO_BIN_EXE_lesson-lock");
+const EVENT: &str = env!("CARGO_BIN_EXE_lesson-event");
+const SEMAPHORE: &str = env!("CARGO_BIN_EXE_lesson-semaphore");
+const QUEUE: &str = env!("CARGO_BIN_EXE_lesson-queue");
+const PRODUCER_CONSUMER: &str = env!("CARGO_BIN_EXE_lesson-producer-consumer");
+
+/// The `[[bin]]` names in lessons/Cargo.toml.
+fn cargo_bins() -> Vec<String> {
+    let manifest = include_str!("../Cargo.toml");
+    let mut bins = Vec::new();
+    let mut in_bin = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_bin = line == "[[bin]]";
+        } else if let Some(name) = line.strip_prefix("name = \"").filter(|_| in_bin) {
+            bins.push(name.trim_end_matches('"').to_string());
+        }
+    }
+    bins
+}
+
+#[test]
+fn every_listed_lesson_is_a_bin_unless_upcoming() {
+    let bins = cargo_bins();
+    for lesson in LESSONS {
+        let is_bin = bins.iter().any(|bin| bin == lesson.bin);
+        if lesson.upcoming {
+            assert!(!is_bin, "{} is a [[bin]] now: set `upcoming: false` in LESSONS", lesson.bin);
+        } else {
+            assert!(is_bin, "{} is listed in LESSONS but is no [[bin]] in Cargo.toml", lesson.bin);
+        }
+    }
+    for bin in bins.iter().filter(|bin| bin.as_str() != "lessons") {
+        assert!(LESSONS.iter().any(|lesson| lesson.bin == bin), "[[bin]] {bin} is missing from LESSONS");
+    }
+}
+
+#[test]
+fn readme_lesson_rows_come_from_the_list() {
+    let readme = include_str!("../../README.md");
+    let rows: Vec<String> =
+        LESSONS.iter().filter(|lesson| !lesson.upcoming).map(|l| l.readme_row()).collect();
+    for line in readme.lines().filter(|line| line.starts_with("| `cargo run --bin lesson-")) {
+        assert!(rows.iter().any(|row| row == line), "README row not in LESSONS (or out of date):\n{line}");
+    }
+}
+
+#[test]
+fn lessons_lists_every_lesson_with_its_command() {
+    let (status, output) = run(INDEX, &[]);
+    assert!(status.success(), "exit status {status}\n{output}");
+    for lesson in LESSONS {
+        assert!(output.contains(&format!(". {}", lesson.bin)), "{} not listed:\n{output}", lesson.bin);
+        assert!(output.contains(lesson.summary), "{} lacks its summary:\n{output}", lesson.bin);
+        assert!(output.contains(&format!("$ {}", lesson.command())), "{output}");
+    }
+    for bin in ["lesson-race", "lesson-lock", "lesson-deadlock", "lesson-rlock", "lesson-producer-consumer"] {
+        assert!(output.contains(bin), "{bin} not listed:\n{output}");
+    }
+    let upcoming = LESSONS.iter().filter(|lesson| lesson.upcoming).count();
+    assert_eq!(output.matches("(coming soon)").count(), upcoming, "{output}");
+
+    let (status, markdown) = run(INDEX, &["--markdown"]);
+    assert!(status.success(), "exit status {status}\n{markdown}");
+    let rows: Vec<&str> = markdown.lines().skip(2).collect();
+    let expected: Vec<String> =
+        LESSONS.iter().filter(|lesson| !lesson.upcoming).map(|l| l.readme_row()).collect();
+    assert_eq!(rows, expected);
+}
+
+#[test]
+fn threads_shows_both_ways_names_join_and_the_daemon_cut_off() {
+    let output = run_ok(THREADS, &[]);
+    // From a function, with default and custom names; Rust's nameless spawn.
+    for line in
+        ["Thread-1: says hello", "Thread-2: says bonjour", "greeter: says hallo", "<no name>: says ciao"]
+    {
+        assert!(output.contains(line), "missing {line:?}:\n{output}");
+    }
+    assert!(output.contains("join() handed back \"Thread-1 said hello\""), "{output}");
+    // From a type with a run method.
+    assert!(output.contains("Thread-3: adds 3, total = 6"), "{output}");
+    assert!(output.contains("counter: adds 4, total = 10"), "{output}");
+    assert!(output.contains("MainThread: counter finished: total = 10"), "{output}");
+    // The joined worker finished; the daemon ticked, then was cut off.
+    assert!(output.contains("child | worker: all steps done"), "{output}");
+    assert!(output.contains("child | ticker: tick 1 "), "{output}");
+    assert!(output.contains("main returns now"), "{output}");
+    assert!(output.contains("with exit status: 0"), "{output}");
+    assert!(number_after(&output, "was cut off after ") >= 1, "{output}");
+}
 
 #[test]
 fn race_loses_updates_and_shows_not_in_list() {
@@ -110,10 +161,17 @@ fn lock_accepts_seed_and_knobs() {
 
 #[test]
 fn help_describes_the_knobs() {
+    let common = ["--seed", "--pause-ms", "--quiet"];
     for (binary, knobs) in [
-        (RACE, &["--seed", "--threads", "--pause-ms", "--items", "--quiet"][..]),
-        (LOCK, &["--seed", "--threads", "--pause-ms", "--wait-ms", "--quiet"][..]),
+        (THREADS, &["--steps"][..]),
+        (RACE, &["--threads", "--items"][..]),
+        (LOCK, &["--threads", "--wait-ms"][..]),
+        (EVENT, &["--workers", "--clients"][..]),
+        (SEMAPHORE, &["--threads", "--spaces"][..]),
+        (QUEUE, &["--tasks"][..]),
+        (PRODUCER_CONSUMER, &["--baozi", "--customers"][..]),
     ] {
+        let knobs = common.iter().chain(knobs);
         let (status, output) = run(binary, &["--help"]);
         assert!(status.success(), "{binary} --help: exit status {status}");
         assert!(output.contains("Usage:"), "{output}");
@@ -129,4 +187,8 @@ fn bad_arguments_are_refused() {
     assert!(!status.success());
     let (status, _) = run(LOCK, &["--threads", "1"]);
     assert!(!status.success());
+    for binary in [THREADS, EVENT, SEMAPHORE, QUEUE, PRODUCER_CONSUMER, INDEX] {
+        let (status, _) = run(binary, &["--no-such-knob"]);
+        assert!(!status.success(), "{binary} accepted --no-such-knob");
+    }
 }

@@ -25,7 +25,7 @@
 
 use clap::Parser;
 use lockstep::Lock;
-use lockstep_lessons::{Rng, heading, say, thread_name};
+use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, thread_name};
 use std::sync::atomic::AtomicI64;
 // Relaxed is enough: the lock orders the threads (acquire/release), so each
 // thread sees the previous holder's store. The atomic is only there because
@@ -37,36 +37,32 @@ use std::time::{Duration, Instant};
 /// A Lock makes read-pause-write safe; what a missed release() does.
 #[derive(Parser, Debug)]
 #[command(name = "lesson-lock", version)]
+#[command(mut_arg("threads", |arg| arg.help(
+    "How many threads subtract 1 from num (num starts at this value too)"
+)))]
+#[command(mut_arg("pause_ms", |arg| arg.help(
+    "Pause between read and write, in ms (jittered by ±50%). The lock makes the threads take \
+     turns, so the run takes about threads × pause: 100 × 10 ms = 1 s"
+)))]
 struct Args {
-    /// Seed for each thread's pause length
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// How many threads subtract 1 from num (num starts at this value too)
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u16).range(2..))]
-    threads: u16,
-    /// Pause between read and write, in ms (jittered by ±50%). The lock
-    /// makes the threads take turns, so the run takes about threads × pause:
-    /// 100 × 10 ms = 1 s
-    #[arg(long, default_value_t = 10)]
-    pause_ms: u64,
+    #[command(flatten)]
+    crowd: CrowdArgs,
+    #[command(flatten)]
+    common: CommonArgs,
     /// How long the second thread of part 2 waits for the lock, in ms
     #[arg(long, default_value_t = 1000)]
     wait_ms: u64,
-    /// Print only the part titles and summaries, not every thread's steps
-    #[arg(long)]
-    quiet: bool,
 }
 
 fn main() {
     let args = Args::parse();
     let started = Instant::now();
-    let mut rng = Rng::new(args.seed);
+    let mut rng = Rng::new(args.common.seed);
 
-    let n = args.threads;
+    let n = args.crowd.threads;
     heading(&format!("Part 1: {n} threads, each does num = num - 1 holding one Lock"));
     let part1 = Instant::now();
-    let final_num =
-        counter_with_lock(usize::from(n), Duration::from_millis(args.pause_ms), &mut rng, args.quiet);
+    let final_num = counter_with_lock(args.crowd.count(), args.common.pause(), &mut rng, args.common.quiet);
     say("MainThread", format!("Final value: num = {final_num} (expected 0)"));
     let part1 = part1.elapsed().as_secs_f64();
 
@@ -75,31 +71,31 @@ fn main() {
     missed_release(wait);
 
     heading("What you saw");
-    println!(
-        "- With the lock held from the read to the write, num ended at {final_num}: no update was \
+    point(format!(
+        "With the lock held from the read to the write, num ended at {final_num}: no update was \
          lost, although each thread still paused between its read and its write."
-    );
-    println!(
-        "- The threads took turns, so part 1 took {part1:.2} s, about {n} × the pause. That is \
+    ));
+    point(format!(
+        "The threads took turns, so part 1 took {part1:.2} s, about {n} × the pause. That is \
          why the default pause is 10 ms: 100 threads in turn × 10 ms = 1 s, short enough to watch."
-    );
-    println!(
-        "- `lock.acquire(); ...; lock.release()` and `let _guard = lock.lock();` (Python's \
+    ));
+    point(
+        "`lock.acquire(); ...; lock.release()` and `let _guard = lock.lock();` (Python's \
          `with lock:`) do the same work. The guard form releases on every way out of the \
-         block (return, `?`, panic); the explicit form only where you wrote release()."
+         block (return, `?`, panic); the explicit form only where you wrote release().",
     );
-    println!(
-        "- Thread-1 returned early without release(): the lock stayed locked after it finished. \
+    point(format!(
+        "Thread-1 returned early without release(): the lock stayed locked after it finished. \
          Thread-2's acquire_timeout gave up after {:.1} s; a plain acquire() would have waited \
          forever and the program would hang.",
         wait.as_secs_f64()
-    );
-    println!(
-        "- A Python Lock belongs to no thread, so MainThread could release it (a Rust Mutex, or \
+    ));
+    point(
+        "A Python Lock belongs to no thread, so MainThread could release it (a Rust Mutex, or \
          an RLock, would not allow that). Releasing it once more returned an error: \
-         \"release unlocked lock\" (Python raises RuntimeError)."
+         \"release unlocked lock\" (Python raises RuntimeError).",
     );
-    println!("(finished in {:.2} s)", started.elapsed().as_secs_f64());
+    finished(started);
 }
 
 /// Part 1: odd threads use acquire()/release(), even threads the guard.

@@ -30,7 +30,7 @@
 
 use clap::Parser;
 use lockstep::Mutex;
-use lockstep_lessons::{Rng, heading, say, thread_name};
+use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, thread_name};
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicI64;
 // Relaxed everywhere: each load and each store is indivisible on its own,
@@ -43,33 +43,31 @@ use std::time::{Duration, Instant};
 /// Race conditions without a lock: a lost update, and check-then-act.
 #[derive(Parser, Debug)]
 #[command(name = "lesson-race", version)]
+#[command(mut_arg("threads", |arg| arg.help(
+    "How many threads subtract 1 from num (num starts at this value too)"
+)))]
+#[command(mut_arg("pause_ms", |arg| arg.help(
+    "Pause between read and write, in ms (each thread's is jittered by ±50%); with 0 the \
+     window is tiny and the race comes and goes"
+)))]
 struct Args {
-    /// Seed for each thread's pause length and for the list's items
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// How many threads subtract 1 from num (num starts at this value too)
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u16).range(2..))]
-    threads: u16,
-    /// Pause between read and write, in ms (each thread's is jittered
-    /// by ±50%); with 0 the window is tiny and the race comes and goes
-    #[arg(long, default_value_t = 10)]
-    pause_ms: u64,
+    #[command(flatten)]
+    crowd: CrowdArgs,
+    #[command(flatten)]
+    common: CommonArgs,
     /// How many items the two threads of part 2 remove from the list
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u8).range(1..=99))]
     items: u8,
-    /// Print only the part titles and summaries, not every thread's steps
-    #[arg(long)]
-    quiet: bool,
 }
 
 fn main() {
     let args = Args::parse();
     let started = Instant::now();
-    let mut rng = Rng::new(args.seed);
-    let pause = Duration::from_millis(args.pause_ms);
+    let mut rng = Rng::new(args.common.seed);
+    let pause = args.common.pause();
 
-    heading(&format!("Part 1: {} threads, each does num = num - 1, no lock", args.threads));
-    let (final_num, reads) = lost_update(usize::from(args.threads), pause, &mut rng, args.quiet);
+    heading(&format!("Part 1: {} threads, each does num = num - 1, no lock", args.crowd.threads));
+    let (final_num, reads) = lost_update(args.crowd.count(), pause, &mut rng, args.common.quiet);
     let lost = final_num;
     say("MainThread", format!("Final value: num = {final_num} (expected 0)"));
     let seen: Vec<String> = reads.iter().rev().map(|(value, count)| format!("{value} (x{count})")).collect();
@@ -79,32 +77,32 @@ fn main() {
     let errors = check_then_act(usize::from(args.items), pause, &mut rng);
 
     heading("What you saw");
-    println!(
-        "- {n} threads each subtracted 1 from num = {n}, yet num ended at {final_num}, not 0: \
+    point(format!(
+        "{n} threads each subtracted 1 from num = {n}, yet num ended at {final_num}, not 0: \
          {lost} of the {n} updates were lost.",
-        n = args.threads
+        n = args.crowd.threads
+    ));
+    point(
+        "Why: `temp = num` and `num = temp - 1` are two steps. In the pause between them \
+         other threads read the same old value, so they all wrote the same result.",
     );
-    println!(
-        "- Why: `temp = num` and `num = temp - 1` are two steps. In the pause between them \
-         other threads read the same old value, so they all wrote the same result."
+    point(
+        "The pause only widens the window; without it the race is still there, it just \
+         shows up less often. Rare is worse: it passes your tests, then fails in production.",
     );
-    println!(
-        "- The pause only widens the window; without it the race is still there, it just \
-         shows up less often. Rare is worse: it passes your tests, then fails in production."
-    );
-    println!(
-        "- Rust note: num is an AtomicI64, read with load() and written with store(), so the \
+    point(
+        "Rust note: num is an AtomicI64, read with load() and written with store(), so the \
          race is defined behaviour (a plain i64 shared like this would need `unsafe` and be \
          undefined behaviour). fetch_sub(1) would do both steps as one; Python's `num -= 1` \
-         has no such guarantee."
+         has no such guarantee.",
     );
-    println!(
-        "- Part 2: each step took the list's mutex, yet a thread got \
+    point(format!(
+        "Part 2: each step took the list's mutex, yet a thread got \
          'ValueError: list.remove(x): x not in list' {errors} time(s). Locking each step is not \
          enough: the check and the act must happen under ONE lock."
-    );
-    println!("- The fix for both: hold one lock from the read to the write. See `lesson-lock`.");
-    println!("(finished in {:.2} s)", started.elapsed().as_secs_f64());
+    ));
+    point("The fix for both: hold one lock from the read to the write. See `lesson-lock`.");
+    finished(started);
 }
 
 /// Part 1: `threads` threads each read `num`, pause, and write `temp - 1`.

@@ -1,0 +1,235 @@
+//! lesson-event: threads waiting for a signal, with `threading.Event`.
+//!
+//! Part 1, the boss and the workers, an evening at the office:
+//!
+//! ```python
+//! event = threading.Event()
+//!
+//! def boss():
+//!     print("BOSS: everybody works overtime tonight!")
+//!     event.set()                    # wake every worker
+//!     time.sleep(5)
+//!     print("BOSS: 22:00, you may go home.")
+//!     event.set()
+//!
+//! def worker():
+//!     event.wait()                   # until the boss speaks
+//!     print("Worker: sigh, overtime...")
+//!     time.sleep(1)
+//!     event.clear()                  # the boss has spoken; lower the flag
+//!     event.wait()                   # until the boss speaks again
+//!     print("Worker: Oh yeah, home!")
+//! ```
+//!
+//! The note's two sleeps order the threads, and without them it can hang:
+//! a worker that clears before another has even reached `wait()` makes that
+//! one miss the first `set()`; a `set()` that comes before a slow worker's
+//! `clear()` is lost, and that worker waits forever. Here two more Events
+//! do the sleeps' job: `all_woken` (every worker is past the first wait, so
+//! clearing is safe) and `all_back` (every worker has cleared, so the next
+//! `set()` reaches all); a third, `home_time`, says which news the boss has.
+//!
+//! Part 2, a server and its clients:
+//!
+//! ```python
+//! ready = threading.Event()
+//! def server():
+//!     time.sleep(0.3)                # starting up
+//!     print("ready"); ready.set()
+//! def client(n):
+//!     ready.wait()                   # connect only once the server is ready
+//!     print("client", n, "connects")
+//! ```
+//!
+//! And `ready.wait(timeout=0.05)` returns `False` while nobody has set the
+//! flag, `True` at once after.
+//!
+//! Run: `cargo run -q --bin lesson-event` (try `--workers 5`, `--pause-ms 30`).
+
+use clap::Parser;
+use lockstep::Event;
+use lockstep_lessons::{CommonArgs, Rng, finished, heading, point, say};
+use std::sync::atomic::AtomicUsize;
+// Relaxed: the counter only picks which worker is the last one back; the
+// Events' set/wait are what order the threads.
+use std::sync::atomic::Ordering::Relaxed;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Workers waiting for the boss; clients waiting for the server: Event.
+#[derive(Parser, Debug)]
+#[command(name = "lesson-event", version)]
+#[command(mut_arg("pause_ms", |arg| arg.help(
+    "Pace of the demo, in ms: a worker's overtime takes 10 pauses (jittered by ±50%), the \
+     server's start-up 30 (only to make the demo watchable)"
+)))]
+struct Args {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// How many workers wait for the boss
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=20))]
+    workers: u8,
+    /// How many clients wait for the server
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=20))]
+    clients: u8,
+}
+
+fn main() {
+    let args = Args::parse();
+    let started = Instant::now();
+    let mut rng = Rng::new(args.common.seed);
+    let pause = args.common.pause();
+
+    heading(&format!("Part 1: the boss and {} workers", args.workers));
+    let went_home = evening(usize::from(args.workers), pause, &mut rng, args.common.quiet);
+
+    heading(&format!("Part 2: a server and {} clients", args.clients));
+    let (before, connected, late) = server_and_clients(usize::from(args.clients), pause);
+
+    heading("What you saw");
+    point(format!(
+        "Workers: each waited on the boss's event, worked, cleared it, and waited again; the \
+         boss's second set() sent all {went_home} of {} home. wait() blocks while the flag is \
+         down and wakes every waiter when set() raises it.",
+        args.workers
+    ));
+    point(
+        "clear() by the waiters races with the other waiters and with the next set(): clear \
+         too early and a worker not yet waiting misses the set(); set() before a slow worker's \
+         clear() and that worker waits forever. The note hides this behind time.sleep(); here \
+         two more Events (all_woken, all_back) put the steps in order every run.",
+    );
+    point(format!(
+        "Server: every client connected after the server said \"ready\" ({connected} of {}), \
+         however early it started waiting. An Event is a one-way gate: set once, it lets \
+         everybody through until clear().",
+        args.clients
+    ));
+    point(format!(
+        "wait_timeout(50 ms) on the unset event returned {before} after the timeout (Python: \
+         wait(0.05) is False); once set, wait() returned at once ({late:.3} ms for a late client)."
+    ));
+    finished(started);
+}
+
+/// Part 1: the boss announces overtime, the workers work, clear, wait
+/// again; once all are back the boss sends them home. Returns how many
+/// went home.
+fn evening(workers: usize, pause: Duration, rng: &mut Rng, quiet: bool) -> usize {
+    let event = Event::new(); // the boss has spoken
+    let home_time = Event::new(); // what the boss said: it is time to go home
+    let all_woken = Event::new(); // every worker is past the first wait()
+    let all_back = Event::new(); // every worker has cleared and waits again
+    let (woken, back, gone_home) = (AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0));
+    thread::scope(|s| {
+        for number in 1..=workers {
+            let name = format!("Worker-{number}");
+            let overtime = rng.jitter(pause * 10);
+            let (event, home_time, all_woken, all_back) = (&event, &home_time, &all_woken, &all_back);
+            let (woken, back, gone_home) = (&woken, &back, &gone_home);
+            let worker = move || {
+                say(&name, "event.wait(): waiting for the boss");
+                event.wait();
+                say(&name, "the boss spoke: sigh, overtime...");
+                arrive(woken, workers, all_woken); // the last one woken opens all_woken
+                if !quiet {
+                    say(&name, format!("working for {} ms", overtime.as_millis()));
+                }
+                // Sleep only to pace the demo: the overtime work.
+                thread::sleep(overtime);
+                all_woken.wait(); // instead of the note's time.sleep(1): nobody misses the set()
+                event.clear();
+                say(&name, "work done; event.clear(), event.wait() again");
+                arrive(back, workers, all_back);
+                event.wait();
+                if home_time.is_set() {
+                    say(&name, "Oh yeah, home!");
+                    gone_home.fetch_add(1, Relaxed);
+                }
+            };
+            thread::Builder::new().name(format!("Worker-{number}")).spawn_scoped(s, worker).expect("spawn");
+        }
+        let boss = || {
+            say("BOSS", format!("event.is_set() = {}", event.is_set()));
+            say("BOSS", "everybody works overtime tonight! event.set()");
+            event.set();
+            all_back.wait(); // instead of the note's time.sleep(5): nobody clears after the next set()
+            say("BOSS", format!("all {workers} back and waiting; event.is_set() = {}", event.is_set()));
+            say("BOSS", "22:00, you may go home. event.set()");
+            home_time.set(); // first the news, then the signal
+            event.set();
+        };
+        thread::Builder::new().name("BOSS".into()).spawn_scoped(s, boss).expect("spawn");
+    });
+    gone_home.load(Relaxed)
+}
+
+/// Counts one more arrival; the `of`th to arrive sets `everybody`.
+fn arrive(count: &AtomicUsize, of: usize, everybody: &Event) {
+    if count.fetch_add(1, Relaxed) + 1 == of {
+        everybody.set();
+    }
+}
+
+/// Part 2: clients wait for the server's `ready`; a timed wait before and a
+/// late wait after. Returns the early `wait_timeout`'s result, how many
+/// clients connected after "ready", and how long the late wait took (ms).
+fn server_and_clients(clients: usize, pause: Duration) -> (bool, usize, f64) {
+    let ready = Event::new();
+    say("MainThread", format!("ready.is_set() = {}", ready.is_set()));
+    let asked = Instant::now();
+    let before = ready.wait_timeout(Duration::from_millis(50));
+    say(
+        "MainThread",
+        format!(
+            "ready.wait_timeout(50 ms) = {before} after {:.0} ms: nobody has set it (Python: False)",
+            asked.elapsed().as_secs_f64() * 1000.0
+        ),
+    );
+    let said_ready = AtomicUsize::new(0); // 1 once the server has said "ready"
+    let connected = AtomicUsize::new(0); // clients that connected after "ready"
+    thread::scope(|s| {
+        let (ready, said_ready, connected) = (&ready, &said_ready, &connected);
+        for number in 1..=clients {
+            let name = format!("client-{number}");
+            let client = move || {
+                if number == clients {
+                    // This one checks in now and then instead of one long wait.
+                    while !ready.wait_timeout(pause * 10) {
+                        say(
+                            &name,
+                            format!(
+                                "ready.wait_timeout({} ms) = false; still waiting",
+                                (pause * 10).as_millis()
+                            ),
+                        );
+                    }
+                } else {
+                    say(&name, "ready.wait(): waiting for the server");
+                    ready.wait();
+                }
+                say(&name, "connects to the server");
+                // The server said "ready" before set(), and wait() returned
+                // after set(), so this is 1 every time.
+                connected.fetch_add(said_ready.load(Relaxed), Relaxed);
+            };
+            thread::Builder::new().name(format!("client-{number}")).spawn_scoped(s, client).expect("spawn");
+        }
+        let server = move || {
+            say("server", "starting up...");
+            // Sleep only to pace the demo: the server's start-up.
+            thread::sleep(pause * 30);
+            say("server", "ready; ready.set()");
+            said_ready.store(1, Relaxed);
+            ready.set();
+        };
+        thread::Builder::new().name("server".into()).spawn_scoped(s, server).expect("spawn");
+    });
+    let asked = Instant::now();
+    ready.wait();
+    let late = asked.elapsed().as_secs_f64() * 1000.0;
+    say("late-client", format!("ready.wait() returned at once ({late:.3} ms): the flag is set"));
+    let again = ready.wait_timeout(Duration::from_secs(1));
+    say("late-client", format!("ready.wait_timeout(1 s) = {again}, also at once"));
+    (before, connected.load(Relaxed), late)
+}

@@ -1,0 +1,274 @@
+//! lesson-producer-consumer: the baozi shop. One cook (the producer) puts
+//! baozi on a counter that holds 5 (a `Queue(maxsize=5)`); three customers
+//! (the consumers) take them off and eat, each at their own pace.
+//!
+//! Part 1, stopping with sentinels: after the last baozi the cook puts one
+//! `None` per customer, and a customer who gets `None` goes home.
+//!
+//! ```python
+//! q = queue.Queue(maxsize=5)
+//! def cook():
+//!     for n in range(1, 21):
+//!         q.put(n)                   # waits while the counter is full
+//!         print("made baozi", n); time.sleep(0.01)
+//!     for _ in range(3): q.put(None) # one sentinel per customer
+//! def customer():
+//!     while (baozi := q.get()) is not None:
+//!         print("eats baozi", baozi); time.sleep(random.uniform(0.03, 0.09))
+//! ```
+//!
+//! Part 2, `task_done()`/`join()`: each customer calls `q.task_done()` after
+//! eating, and the cook's `q.join()` returns once every baozi is eaten, not
+//! just taken. (The customers still need a sentinel to go home.)
+//!
+//! Part 3, `shutdown()` (Python 3.13): no sentinels. After the last baozi the
+//! cook calls `q.shutdown()`; customers eat what is left on the counter,
+//! then `q.get()` raises `queue.ShutDown` and they go home:
+//!
+//! ```python
+//! def customer():
+//!     while True:
+//!         try: baozi = q.get()
+//!         except queue.ShutDown: break
+//!         eat(baozi)
+//! ```
+//!
+//! Every part counts who ate which baozi: each one exactly once.
+//!
+//! Run: `cargo run -q --bin lesson-producer-consumer` (try `--baozi 50`, `--customers 5`).
+
+use clap::Parser;
+use lockstep::{GetError, Mutex, PutError, Queue};
+use lockstep_lessons::{CommonArgs, Rng, finished, heading, point, say};
+use std::sync::atomic::AtomicUsize;
+// Relaxed: the counter is only read by the cook after `q.join()` returns,
+// and the queue's lock already orders every `task_done()` before that.
+use std::sync::atomic::Ordering::Relaxed;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// A cook and customers share a Queue: sentinels, task_done/join, shutdown.
+#[derive(Parser, Debug)]
+#[command(name = "lesson-producer-consumer", version)]
+#[command(mut_arg("pause_ms", |arg| arg.help(
+    "Pace of the shop, in ms: the cook makes a baozi every pause, a customer eats one in 6 \
+     pauses (each jittered by ±50%), so the counter fills up and the cook has to wait"
+)))]
+struct Args {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// How many baozi the cook makes in each part
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    baozi: u32,
+    /// How many customers eat
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=20))]
+    customers: u8,
+}
+
+/// How the cook tells the customers that the day is over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Closing {
+    /// One `None` per customer after the last baozi.
+    Sentinels,
+    /// `task_done()` per baozi, `join()` by the cook, then sentinels.
+    JoinThenSentinels,
+    /// `shutdown()`: customers drain the counter, then get `ShutDown`.
+    Shutdown,
+}
+
+/// The counter size: `Queue(maxsize=5)`.
+const COUNTER: usize = 5;
+
+fn main() {
+    let args = Args::parse();
+    let started = Instant::now();
+    let mut rng = Rng::new(args.common.seed);
+    let shop = Shop {
+        baozi: args.baozi,
+        customers: usize::from(args.customers),
+        pause: args.common.pause(),
+        quiet: args.common.quiet,
+    };
+
+    let mut all_good = true;
+    let parts = [
+        (Closing::Sentinels, "Part 1: the customers go home on a sentinel (None)"),
+        (Closing::JoinThenSentinels, "Part 2: task_done() and join(): the cook waits until all is eaten"),
+        (Closing::Shutdown, "Part 3: shutdown(): no sentinels needed"),
+    ];
+    for (closing, title) in parts {
+        heading(title);
+        all_good &= shop.open(closing, &mut rng);
+    }
+
+    heading("What you saw");
+    let verdict = if all_good { "every baozi was eaten exactly once" } else { "SOMETHING WENT WRONG" };
+    point(format!(
+        "In all three parts {verdict}: the Queue hands each item to exactly one get(), \
+         however the customers' turns fall."
+    ));
+    point(format!(
+        "put() waited while the counter held {COUNTER} (maxsize={COUNTER}), so the fast cook \
+         could never run ahead of the slow customers; get() waited while it was empty."
+    ));
+    point(
+        "Part 1: a sentinel per customer ends the day: None is not food, it means \"go home\". \
+         Forget one and a customer waits forever.",
+    );
+    point(
+        "Part 2: q.join() returned only after every baozi was task_done(), i.e. eaten, not just \
+         taken off the counter. join() tells the cook; the customers still needed sentinels.",
+    );
+    point(
+        "Part 3: q.shutdown() (Python 3.13) replaced the sentinels: customers ate what was left, \
+         then get() returned Err(ShutDown) and they went home; a put() after it was refused \
+         and the baozi came back in the error.",
+    );
+    finished(started);
+}
+
+/// One day at the shop.
+struct Shop {
+    baozi: u32,
+    customers: usize,
+    pause: Duration,
+    quiet: bool,
+}
+
+impl Shop {
+    /// Runs one day: a cook, the customers, and a counter closed the
+    /// `closing` way. Returns whether every baozi was eaten exactly once.
+    fn open(&self, closing: Closing, rng: &mut Rng) -> bool {
+        // None is the sentinel, "go home"; part 3 never sends one.
+        let counter: Queue<Option<u32>> = Queue::new(COUNTER);
+        let eaten_so_far = AtomicUsize::new(0);
+        let plates: Vec<Mutex<Vec<u32>>> = (0..self.customers).map(|_| Mutex::new(Vec::new())).collect();
+        thread::scope(|s| {
+            for (number, plate) in (1..=self.customers).zip(&plates) {
+                let name = format!("Customer-{number}");
+                let mut own_rng = Rng::new(rng.next_u64()); // each eats at their own pace
+                let (counter, eaten_so_far) = (&counter, &eaten_so_far);
+                let customer = move || {
+                    loop {
+                        let baozi = match counter.get() {
+                            Ok(Some(baozi)) => baozi,
+                            Ok(None) => {
+                                say(&name, "q.get() = None, the sentinel: going home");
+                                if closing == Closing::JoinThenSentinels {
+                                    let _ = counter.task_done(); // the sentinel counts too
+                                }
+                                return;
+                            }
+                            Err(GetError::ShutDown) => {
+                                say(
+                                    &name,
+                                    "q.get(): Err(ShutDown), the counter is empty and closed: going home",
+                                );
+                                return;
+                            }
+                            Err(GetError::Empty) => unreachable!("a blocking get never reports Empty"),
+                        };
+                        if !self.quiet {
+                            say(&name, format!("eats baozi {baozi}"));
+                        }
+                        // Sleep only to pace the demo: eating takes a while.
+                        thread::sleep(own_rng.jitter(self.pause * 6));
+                        plate.lock().push(baozi);
+                        eaten_so_far.fetch_add(1, Relaxed);
+                        if closing == Closing::JoinThenSentinels {
+                            counter.task_done().expect("one task_done() per baozi taken");
+                        }
+                    }
+                };
+                thread::Builder::new()
+                    .name(format!("Customer-{number}"))
+                    .spawn_scoped(s, customer)
+                    .expect("spawn");
+            }
+            let mut cook_rng = Rng::new(rng.next_u64());
+            let (counter, eaten_so_far) = (&counter, &eaten_so_far);
+            let cook = move || self.cook(counter, closing, eaten_so_far, &mut cook_rng);
+            thread::Builder::new().name("Cook".into()).spawn_scoped(s, cook).expect("spawn");
+        });
+        self.tally(&plates)
+    }
+
+    /// The producer: `baozi` baozi, then the closing.
+    fn cook(
+        &self,
+        counter: &Queue<Option<u32>>,
+        closing: Closing,
+        eaten_so_far: &AtomicUsize,
+        rng: &mut Rng,
+    ) {
+        for baozi in 1..=self.baozi {
+            if !self.quiet {
+                // Only for the narration: qsize() and full() may be stale by the put().
+                let wait = if counter.full() { ": full, q.put() waits for room" } else { "" };
+                say("Cook", format!("made baozi {baozi} (on the counter: {}{wait})", counter.qsize()));
+            }
+            counter.put(Some(baozi)).expect("nobody shuts the counter before the cook");
+            // Sleep only to pace the demo: making a baozi takes a while.
+            thread::sleep(rng.jitter(self.pause));
+        }
+        say("Cook", format!("made all {} baozi", self.baozi));
+        match closing {
+            Closing::Sentinels => self.send_home(counter),
+            Closing::JoinThenSentinels => {
+                say("Cook", "q.join(): waiting until every baozi is eaten (task_done)");
+                counter.join();
+                let eaten = eaten_so_far.load(Relaxed);
+                say("Cook", format!("q.join() returned: {eaten} of {} eaten; closing", self.baozi));
+                self.send_home(counter);
+            }
+            Closing::Shutdown => {
+                say(
+                    "Cook",
+                    format!("q.shutdown(): closing with {} baozi still on the counter", counter.qsize()),
+                );
+                counter.shutdown(false);
+                match counter.put(Some(self.baozi + 1)) {
+                    Err(PutError::ShutDown(Some(late))) => say(
+                        "Cook",
+                        format!(
+                            "q.put(baozi {late}) after shutdown: Err(ShutDown); the baozi came back: {late}"
+                        ),
+                    ),
+                    other => say("Cook", format!("q.put() after shutdown: {other:?} (unexpected)")),
+                }
+            }
+        }
+    }
+
+    /// One sentinel per customer.
+    fn send_home(&self, counter: &Queue<Option<u32>>) {
+        say("Cook", format!("q.put(None) × {}: one sentinel per customer", self.customers));
+        for _ in 0..self.customers {
+            counter.put(None).expect("nobody shuts the counter");
+        }
+    }
+
+    /// Prints who ate how many; checks each baozi was eaten exactly once.
+    fn tally(&self, plates: &[Mutex<Vec<u32>>]) -> bool {
+        let mut all: Vec<u32> = Vec::new();
+        let mut each = Vec::new();
+        for (number, plate) in (1..=plates.len()).zip(plates) {
+            let plate = plate.lock();
+            each.push(format!("Customer-{number} ate {}", plate.len()));
+            all.extend(plate.iter());
+        }
+        all.sort_unstable();
+        let exactly_once = all.iter().copied().eq(1..=self.baozi);
+        say("MainThread", each.join(", "));
+        say(
+            "MainThread",
+            format!(
+                "total eaten: {} of {} made; each baozi eaten exactly once: {}",
+                all.len(),
+                self.baozi,
+                if exactly_once { "yes" } else { "NO" }
+            ),
+        );
+        exactly_once
+    }
+}

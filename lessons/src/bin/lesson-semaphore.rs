@@ -1,0 +1,216 @@
+//! lesson-semaphore: a parking lot with 5 spaces, and a BoundedSemaphore
+//! that catches one `release()` too many.
+//!
+//! Part 1. 100 cars arrive at once (they wait for the lot to open, an
+//! Event) and share 5 spaces:
+//!
+//! ```python
+//! parking = threading.Semaphore(5)
+//!
+//! def car():
+//!     if not parking.acquire(blocking=False):   # Rust: lot.try_permit()
+//!         print("full, waiting")
+//!         parking.acquire()                     # Rust: lot.permit()
+//!     print("parks")
+//!     time.sleep(0.01)       # stays a while, so the cars overlap
+//!     print("leaves")
+//!     parking.release()                         # Rust: the permit is dropped
+//! ```
+//!
+//! An atomic counter tracks how many cars are inside, and its maximum: it
+//! never passes 5. For comparison the same cars run once more with no limit.
+//!
+//! Part 2. A `BoundedSemaphore` remembers its initial value:
+//!
+//! ```python
+//! spaces = threading.BoundedSemaphore(5)
+//! spaces.acquire(); spaces.release()
+//! spaces.release()       # ValueError: Semaphore released too many times
+//! ```
+//!
+//! A plain `Semaphore` accepts the extra release and now has 6 permits for
+//! 5 spaces; the bounded one refuses it and its value stays 5.
+//!
+//! Run: `cargo run -q --bin lesson-semaphore` (try `--spaces 3`, `--threads 20`).
+
+use clap::Parser;
+use lockstep::{BoundedSemaphore, Event, Semaphore};
+use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, thread_name};
+use std::sync::atomic::AtomicUsize;
+// Relaxed is enough for the occupancy counter: a car counts itself in
+// after its permit is granted and out before its permit is returned, and
+// the semaphore's release/acquire orders one car's leaving before the next
+// one's arriving. Every fetch_add/fetch_sub reads the latest value, so the
+// count never shows more cars than permits are out.
+use std::sync::atomic::Ordering::Relaxed;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// A Semaphore lets at most N threads in; a BoundedSemaphore catches an
+/// extra release.
+#[derive(Parser, Debug)]
+#[command(name = "lesson-semaphore", version)]
+#[command(mut_arg("threads", |arg| arg.help("How many cars (threads) want to park")))]
+#[command(mut_arg("pause_ms", |arg| arg.help(
+    "How long each car stays parked, in ms (jittered by ±50%). It only widens the window in \
+     which cars overlap, so the lot visibly fills up; the run takes about cars / spaces × pause"
+)))]
+struct Args {
+    #[command(flatten)]
+    crowd: CrowdArgs,
+    #[command(flatten)]
+    common: CommonArgs,
+    /// How many parking spaces (the semaphore's initial value)
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..))]
+    spaces: u16,
+}
+
+/// What a day at the parking lot looked like.
+struct Day {
+    /// The most cars inside at the same time.
+    max_inside: usize,
+    /// How many cars found the lot full and had to wait.
+    waited: usize,
+}
+
+fn main() {
+    let args = Args::parse();
+    let started = Instant::now();
+    let (cars, spaces) = (args.crowd.count(), usize::from(args.spaces));
+    let pause = args.common.pause();
+
+    heading(&format!("Part 1: {cars} cars, {spaces} spaces: Semaphore({spaces})"));
+    let day = parking_lot(cars, spaces, pause, &mut Rng::new(args.common.seed), args.common.quiet);
+    say("MainThread", format!("Maximum occupancy: {} of {spaces} spaces", day.max_inside));
+    say("MainThread", format!("{} of {cars} cars found the lot full and waited", day.waited));
+    say("MainThread", "for comparison, the same cars with no limit (Semaphore(cars)), not narrated:");
+    let unlimited = parking_lot(cars, cars, pause, &mut Rng::new(args.common.seed), true);
+    say("MainThread", format!("without the limit: up to {} cars inside at once", unlimited.max_inside));
+
+    heading(&format!("Part 2: one release() too many, BoundedSemaphore({spaces})"));
+    let (error, value) = too_many_releases(spaces);
+
+    heading("What you saw");
+    let filled = if day.max_inside == spaces { "it filled up" } else { "it did not fill up this time" };
+    point(format!(
+        "Semaphore({spaces}) let at most {spaces} cars in at once: the most inside was {} ({filled}); \
+         {} cars found it full and waited in line. Without the limit up to {} were inside.",
+        day.max_inside, day.waited, unlimited.max_inside
+    ));
+    point(
+        "The short stay inside is only there to make cars overlap, so the lot fills up and \
+         you can see the limit work; the limit holds with any pause.",
+    );
+    point(
+        "A Semaphore is a counter of free permits: acquire() takes one (or waits for one), \
+         release() gives one back. A Lock is much like a BoundedSemaphore(1).",
+    );
+    point(
+        "Rust: let _space = lot.permit(); is Python's `with parking:`; the permit goes back \
+         when _space is dropped, however the block ends.",
+    );
+    point(format!(
+        "A plain Semaphore accepts a release() without acquire() and quietly grows. A \
+         BoundedSemaphore refuses it: \"{error}\" (Python raises ValueError), and its value \
+         stayed {value}."
+    ));
+    finished(started);
+}
+
+/// Part 1: `cars` threads wait for the lot to open, then park in one of
+/// `spaces` spaces for a jittered `pause`.
+fn parking_lot(cars: usize, spaces: usize, pause: Duration, rng: &mut Rng, quiet: bool) -> Day {
+    let lot = Semaphore::new(spaces);
+    let opening = Event::new(); // all cars start at once, when the lot opens
+    let inside = AtomicUsize::new(0);
+    let max_inside = AtomicUsize::new(0);
+    let waited = AtomicUsize::new(0);
+    thread::scope(|s| {
+        for number in 1..=cars {
+            let name = thread_name(number);
+            let stay = rng.jitter(pause);
+            let (lot, opening, inside, max_inside, waited) = (&lot, &opening, &inside, &max_inside, &waited);
+            let car = move || {
+                opening.wait();
+                // parking.acquire(blocking=False), then a blocking acquire.
+                let space = lot.try_permit().unwrap_or_else(|| {
+                    waited.fetch_add(1, Relaxed);
+                    if !quiet {
+                        say(&name, "the lot is full: waiting for a space");
+                    }
+                    lot.permit()
+                });
+                let now = inside.fetch_add(1, Relaxed) + 1;
+                max_inside.fetch_max(now, Relaxed);
+                if !quiet {
+                    say(&name, format!("parks:  {now} of {spaces} spaces taken"));
+                }
+                // Sleep only to widen the window in which cars overlap.
+                thread::sleep(stay);
+                let now = inside.fetch_sub(1, Relaxed) - 1;
+                if !quiet {
+                    say(&name, format!("leaves: {now} of {spaces} spaces taken"));
+                }
+                drop(space); // parking.release()
+            };
+            thread::Builder::new().name(thread_name(number)).spawn_scoped(s, car).expect("spawn");
+        }
+        if !quiet {
+            say("MainThread", format!("{cars} cars are waiting at the gate; the lot opens: opening.set()"));
+        }
+        opening.set();
+    });
+    Day { max_inside: max_inside.load(Relaxed), waited: waited.load(Relaxed) }
+}
+
+/// Part 2: an extra release on a plain and on a bounded semaphore. Returns
+/// the bounded one's error text and its value afterwards.
+fn too_many_releases(spaces: usize) -> (String, usize) {
+    let plain = Semaphore::new(spaces);
+    say("MainThread", format!("plain = Semaphore({spaces}); plain.value() = {}", plain.value()));
+    plain.acquire();
+    plain.release();
+    say("MainThread", format!("acquire(), release(): plain.value() = {}", plain.value()));
+    plain.release();
+    say(
+        "MainThread",
+        format!(
+            "release() once more: accepted, plain.value() = {}: {} permits for {spaces} spaces!",
+            plain.value(),
+            plain.value()
+        ),
+    );
+
+    let bounded = BoundedSemaphore::new(spaces);
+    say("MainThread", format!("bounded = BoundedSemaphore({spaces}); bounded.value() = {}", bounded.value()));
+    bounded.acquire();
+    say("MainThread", format!("acquire(): bounded.value() = {}", bounded.value()));
+    match bounded.release() {
+        Ok(()) => say("MainThread", format!("release(): Ok, bounded.value() = {}", bounded.value())),
+        Err(error) => say("MainThread", format!("release(): Err({error}) (unexpected)")),
+    }
+    let error = match bounded.release() {
+        Ok(()) => {
+            say("MainThread", "release() once more: accepted (unexpected)");
+            String::from("(no error)")
+        }
+        Err(error) => {
+            say("MainThread", format!("release() once more: Err: {error} (Python: ValueError: {error})"));
+            error.to_string()
+        }
+    };
+    let value = bounded.value();
+    say("MainThread", format!("bounded.value() = {value} (unchanged)"));
+    bounded.acquire();
+    match bounded.release_n(2) {
+        Ok(()) => say("MainThread", "acquire(), then release(2): accepted (unexpected)"),
+        Err(error) => say(
+            "MainThread",
+            format!(
+                "acquire(), then release(2): Err: {error}; all or nothing, value() = {}",
+                bounded.value()
+            ),
+        ),
+    }
+    (error, value)
+}

@@ -1,0 +1,69 @@
+//! What every lesson test needs: run a built lesson binary, with a generous
+//! kill-timeout against hangs, and look at its output.
+//!
+//! The only time limit is that kill-timeout; nothing here asserts how fast
+//! a lesson runs.
+
+use std::io::Read;
+use std::process::{Command, ExitStatus, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// A lesson that has not finished after this long is hung: kill it.
+pub const HANG_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Runs `binary` with `args`; returns its exit status and stdout. Panics
+/// (after killing it) if it runs longer than [`HANG_TIMEOUT`].
+pub fn run(binary: &str, args: &[&str]) -> (ExitStatus, String) {
+    let mut child = Command::new(binary)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|error| panic!("could not start {binary}: {error}"));
+    // Read the pipes on other threads, so a full pipe can't stall the child.
+    let stdout = read_all(child.stdout.take().expect("stdout is piped"));
+    let stderr = read_all(child.stderr.take().expect("stderr is piped"));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("poll the child") {
+            break status;
+        }
+        if started.elapsed() > HANG_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{binary} {args:?} still running after {HANG_TIMEOUT:?}: hung");
+        }
+        thread::sleep(Duration::from_millis(20)); // polling interval only
+    };
+    let stderr = stderr.join().expect("stderr reader");
+    if !status.success() {
+        eprintln!("{binary} {args:?} exited with {status}; its stderr:\n{stderr}");
+    }
+    (status, stdout.join().expect("stdout reader"))
+}
+
+/// Runs `binary` with `args`, asserts that it exited 0 and said "What you
+/// saw", and returns its stdout.
+pub fn run_ok(binary: &str, args: &[&str]) -> String {
+    let (status, output) = run(binary, args);
+    assert!(status.success(), "{binary} {args:?}: exit status {status}\n{output}");
+    assert!(output.contains("What you saw"), "{binary} {args:?}: no summary\n{output}");
+    output
+}
+
+/// Reads `pipe` to the end on a new thread.
+fn read_all(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut text = String::new();
+        pipe.read_to_string(&mut text).expect("output is UTF-8");
+        text
+    })
+}
+
+/// The number that follows `label` in `output` (its first occurrence).
+pub fn number_after(output: &str, label: &str) -> usize {
+    let rest = output.split(label).nth(1).unwrap_or_else(|| panic!("no {label:?} in:\n{output}"));
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().unwrap_or_else(|_| panic!("no number after {label:?} in:\n{output}"))
+}

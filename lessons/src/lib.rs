@@ -2,11 +2,14 @@
 //!
 //! Each lesson is one readable file; what they all need lives here:
 //! - [`say`]: print one narrated line, `Thread-7: read num = 93`, as a whole
-//!   line even when 100 threads print at once;
+//!   line even when 100 threads print at once; [`narrate`]: the same, unless
+//!   `--quiet`;
 //! - [`heading`]: a part title, so the projector shows where a part starts;
 //! - [`line`], [`point`] and [`finished`]: plain lines, the "What you saw"
 //!   bullet points, and the closing run time;
 //! - [`thread_name`]: Python's default thread names (`Thread-1`, ...);
+//! - [`crowd`]: start `Thread-1`..`Thread-N`, each with its own seeded
+//!   [`Rng`], do something on the main thread meanwhile, and join them all;
 //! - [`Rng`]: a tiny seeded random number generator, so `--seed` repeats a
 //!   run's choices (it cannot repeat the operating system's scheduling);
 //! - [`CommonArgs`] and [`CrowdArgs`]: the knobs every lesson shares
@@ -124,6 +127,18 @@ pub fn say(who: &str, what: impl Display) {
     let _ = out.flush();
 }
 
+/// [`say`]s `who: what`, unless `quiet` (the lesson's `--quiet`).
+///
+/// ```
+/// lockstep_lessons::narrate(false, "Thread-7", "shown");
+/// lockstep_lessons::narrate(true, "Thread-7", "not shown");
+/// ```
+pub fn narrate(quiet: bool, who: &str, what: impl Display) {
+    if !quiet {
+        say(who, what);
+    }
+}
+
 /// Prints a part title between blank lines, e.g. `== Part 1: ... ==`.
 ///
 /// ```
@@ -173,6 +188,43 @@ pub fn finished(started: Instant) {
 /// ```
 pub fn thread_name(number: usize) -> String {
     format!("Thread-{number}")
+}
+
+/// Starts `threads` threads named `Thread-1`, `Thread-2`, ..., each
+/// running `work(number, name, rng)` with its own [`Rng`] seeded from
+/// `rng` (so `--seed` repeats every thread's choices); runs `meanwhile` on
+/// the calling thread; then joins every thread and returns what
+/// `meanwhile` returned.
+///
+/// ```
+/// use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+/// let done = AtomicUsize::new(0);
+/// let mut rng = lockstep_lessons::Rng::new(1);
+/// let work = |number: usize, name: &str, _: &mut lockstep_lessons::Rng| {
+///     assert_eq!(name, format!("Thread-{number}"));
+///     assert_eq!(std::thread::current().name(), Some(name));
+///     done.fetch_add(1, Relaxed);
+/// };
+/// let answer = lockstep_lessons::crowd(3, &mut rng, work, || 42);
+/// assert_eq!((answer, done.load(Relaxed)), (42, 3));
+/// ```
+pub fn crowd<R>(
+    threads: usize,
+    rng: &mut Rng,
+    work: impl Fn(usize, &str, &mut Rng) + Sync,
+    meanwhile: impl FnOnce() -> R,
+) -> R {
+    std::thread::scope(|s| {
+        for number in 1..=threads {
+            let (mut own, name, work) = (Rng::new(rng.next_u64()), thread_name(number), &work);
+            let body = move || work(number, &name, &mut own);
+            std::thread::Builder::new()
+                .name(thread_name(number))
+                .spawn_scoped(s, body)
+                .expect("spawn a thread");
+        }
+        meanwhile()
+    }) // the scope joins every thread
 }
 
 /// A tiny seeded random number generator (SplitMix64), written out by hand
@@ -323,14 +375,17 @@ pub const LESSONS: &[Lesson] = &[
     },
     Lesson {
         bin: "lesson-rlock",
-        summary: "a Lock taken twice by one thread deadlocks itself; an RLock counts instead",
-        upcoming: true,
+        summary: "a Lock taken twice by one thread deadlocks itself (detected, then rescued); an \
+                  `RLock` counts (`recursion_count`) and only its owner may release it; doA calls \
+                  doB holding one `RLock`",
+        upcoming: false,
     },
     Lesson {
         bin: "lesson-deadlock",
-        summary: "two locks taken in opposite orders deadlock; the detector explains the cycle; \
-                  three fixes",
-        upcoming: true,
+        summary: "two locks taken in opposite orders deadlock, every run; a watchdog explains the \
+                  cycle with `deadlock::check()` and rescues; three fixes: one lock order, one \
+                  `RLock`, timeouts with back-off",
+        upcoming: false,
     },
     Lesson {
         bin: "lesson-event",

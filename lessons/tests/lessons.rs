@@ -1,6 +1,6 @@
 //! Runs the built lesson binaries and checks that each shows its point:
 //! here the index (`lessons`), `lesson-threads`, `lesson-race` and
-//! `lesson-lock`; the others in `signalling.rs` and `queues.rs`.
+//! `lesson-lock`; the others in `signalling.rs`, `queues.rs` and `deadlocks.rs`.
 //!
 //! The only time limit is a generous kill-timeout against hangs (see
 //! `common/mod.rs`); nothing here asserts how fast a lesson runs.

@@ -29,7 +29,8 @@ pub struct Deadlock {
 /// One thread of a [`Deadlock`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deadlocked {
-    /// The thread's name (`std::thread::current().name()`, or `thread #N`).
+    /// The thread's name (`std::thread::current().name()`; Rust's `main` is
+    /// shown as Python's `MainThread`; unnamed threads as `thread #N`).
     pub thread: String,
     /// The lock of the cycle this thread holds.
     pub holds: String,
@@ -125,6 +126,8 @@ mod imp {
     fn me(registry: &mut Registry) -> usize {
         let id = crate::thread_id();
         registry.thread_names.entry(id).or_insert_with(|| match std::thread::current().name() {
+            // Rust calls it "main"; the notes (and Python) say MainThread.
+            Some("main") => "MainThread".to_owned(),
             Some(name) => name.to_owned(),
             None => format!("thread #{id}"),
         });

@@ -227,6 +227,11 @@ impl Condition {
             if predicate() {
                 return Ok(true);
             }
+            // Python always waits once here, so misuse is reported even
+            // when the timeout has already run out.
+            if !self.is_owned() {
+                return Err(ConditionError::WaitUnacquired);
+            }
             if timed_out {
                 return Ok(false);
             }

@@ -5,6 +5,7 @@
 use crate::store::Store;
 use crate::{GetError, PutError, TaskDoneError};
 use lockstep_lock::RawLock;
+use lockstep_sync::SpinWait;
 use lockstep_sync::cell::UnsafeCell;
 use lockstep_sync::park::{self, ParkResult};
 use std::marker::PhantomData;
@@ -85,6 +86,7 @@ impl<T, S: Store<T>> Core<T, S> {
     }
 
     pub(crate) fn put(&self, item: T, mut wait: Wait) -> Result<(), PutError<T>> {
+        let mut spin = SpinWait::new();
         let mut held = self.hold();
         loop {
             let (shut, full) = held.state(|s| (s.is_shutdown, s.full(s.items.len())));
@@ -106,13 +108,14 @@ impl<T, S: Store<T>> Core<T, S> {
                 }
                 return Ok(());
             }
-            if !held.wait(NOT_FULL, &mut wait) {
+            if !held.wait(NOT_FULL, &mut wait, &mut spin) {
                 return Err(PutError::Full(item));
             }
         }
     }
 
     pub(crate) fn get(&self, mut wait: Wait) -> Result<T, GetError> {
+        let mut spin = SpinWait::new();
         let mut held = self.hold();
         loop {
             let taken = held.state(|s| {
@@ -130,7 +133,7 @@ impl<T, S: Store<T>> Core<T, S> {
             if held.state(|s| s.is_shutdown) {
                 return Err(GetError::ShutDown);
             }
-            if !held.wait(NOT_EMPTY, &mut wait) {
+            if !held.wait(NOT_EMPTY, &mut wait, &mut spin) {
                 return Err(GetError::Empty);
             }
         }
@@ -150,9 +153,10 @@ impl<T, S: Store<T>> Core<T, S> {
     }
 
     pub(crate) fn join(&self) {
+        let mut spin = SpinWait::new();
         let mut held = self.hold();
         while held.state(|s| s.unfinished_tasks > 0) {
-            held.wait(ALL_DONE, &mut Wait::Until(None));
+            held.wait(ALL_DONE, &mut Wait::Until(None), &mut spin);
         }
     }
 
@@ -244,12 +248,23 @@ impl<T, S: Store<T>> Held<'_, T, S> {
     /// `Wait::No`: the deadline counts as passed without asking the clock,
     /// which is what loom, having no clock, needs too. The lock is held
     /// again on return.
-    fn wait(&mut self, which: usize, wait: &mut Wait) -> bool {
+    fn wait(&mut self, which: usize, wait: &mut Wait, spin: &mut SpinWait) -> bool {
         let deadline = match *wait {
             Wait::No => return false,
             Wait::Until(Some(deadline)) if Instant::now() >= deadline => return false,
             Wait::Until(deadline) => deadline,
         };
+        // The counterpart may be running on another core, or be runnable
+        // and need ours: let go of the lock and spin, then yield, a few
+        // rounds (the caller re-checks after each) before paying for a
+        // park and the wake-up it will cost the counterpart. Never under
+        // loom.
+        if spin.will_spin() {
+            let _ = self.core.lock.release();
+            spin.spin();
+            self.core.lock.acquire();
+            return true;
+        }
         self.state(|s| s.waiting[which] += 1);
         let core = self.core;
         // SAFETY: the key is the address of a byte of ours; `validate` and

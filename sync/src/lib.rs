@@ -115,6 +115,9 @@ pub mod cell {
 pub struct SpinWait {
     #[cfg(not(loom))]
     inner: parking_lot_core::SpinWait,
+    /// Rounds spun so far (parking_lot_core's SpinWait gives up after 10).
+    #[cfg(not(loom))]
+    rounds: u32,
 }
 
 impl SpinWait {
@@ -128,7 +131,31 @@ impl SpinWait {
     #[inline]
     pub fn spin(&mut self) -> bool {
         #[cfg(not(loom))]
-        return self.inner.spin();
+        {
+            self.rounds = self.rounds.saturating_add(1);
+            return self.inner.spin();
+        }
+        #[cfg(loom)]
+        return false;
+    }
+}
+
+impl SpinWait {
+    /// Whether the next [`spin`](Self::spin) would spin rather than tell
+    /// the caller to park: for callers that must give something up (a
+    /// lock) before spinning. Always `false` under loom.
+    ///
+    /// ```
+    /// let mut spin = lockstep_sync::SpinWait::new();
+    /// while spin.will_spin() {
+    ///     assert!(spin.spin());
+    /// }
+    /// assert!(!spin.spin());
+    /// ```
+    #[inline]
+    pub fn will_spin(&self) -> bool {
+        #[cfg(not(loom))]
+        return self.rounds < 10;
         #[cfg(loom)]
         return false;
     }

@@ -131,16 +131,15 @@ impl SpinWait {
     #[inline]
     pub fn spin(&mut self) -> bool {
         #[cfg(not(loom))]
-        {
+        let spun = {
             self.rounds = self.rounds.saturating_add(1);
-            return self.inner.spin();
-        }
+            self.inner.spin()
+        };
         #[cfg(loom)]
-        return false;
+        let spun = false;
+        spun
     }
-}
 
-impl SpinWait {
     /// Whether the next [`spin`](Self::spin) would spin rather than tell
     /// the caller to park: for callers that must give something up (a
     /// lock) before spinning. Always `false` under loom.

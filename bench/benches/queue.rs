@@ -153,8 +153,8 @@ fn put_get_one_thread(c: &mut Criterion) {
     group.bench_function("lockstep::SimpleQueue put+get", |b| {
         b.iter(|| {
             let simple = black_box(&simple);
-            simple.put(1_u64);
-            simple.get()
+            simple.put(1_u64).unwrap();
+            simple.get().unwrap()
         })
     });
     assert!(simple.empty());

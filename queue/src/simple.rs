@@ -1,14 +1,16 @@
 //! `SimpleQueue`: Python's `queue.SimpleQueue`.
 
-use crate::GetError;
 use crate::engine::{Core, Wait};
 use crate::store::Fifo;
+use crate::{GetError, PutError};
 use lockstep_sync::deadline;
 use std::fmt;
 use std::time::Duration;
 
 /// Python's `queue.SimpleQueue`: an unbounded FIFO queue with no task
-/// tracking, no bound and no shutdown. A put never fails or waits.
+/// tracking, no bound and no shutdown. A put never fails or waits; `put`
+/// and `get` still return `Result`s, like [`Queue`](crate::Queue)'s, so
+/// code moves between the two unchanged.
 ///
 /// It runs on the same core as [`Queue`](crate::Queue) with task counting
 /// switched off: one short lock hold per operation, no allocation per item
@@ -20,8 +22,8 @@ use std::time::Duration;
 ///
 /// let queue = SimpleQueue::new();
 /// thread::scope(|s| {
-///     s.spawn(|| queue.put("baozi"));
-///     assert_eq!(queue.get(), "baozi");
+///     s.spawn(|| queue.put("baozi").unwrap());
+///     assert_eq!(queue.get(), Ok("baozi"));
 /// });
 /// ```
 pub struct SimpleQueue<T> {
@@ -39,33 +41,35 @@ impl<T> SimpleQueue<T> {
         SimpleQueue { core: Core::new(0, false) }
     }
 
-    /// Adds `item`; never waits, never fails. Python: `queue.put(item)`.
+    /// Adds `item`; never waits. Python: `queue.put(item)`.
+    ///
+    /// # Errors
+    /// Never: a `SimpleQueue` is unbounded and has no shutdown. The
+    /// `Result` keeps call sites the same as [`Queue::put`](crate::Queue::put)'s.
     ///
     /// ```
     /// let queue = lockstep_queue::SimpleQueue::new();
-    /// queue.put(1);
+    /// queue.put(1).unwrap();
     /// assert_eq!(queue.qsize(), 1);
     /// ```
-    pub fn put(&self, item: T) {
-        // Unbounded and never shut down: this put cannot fail.
-        if self.core.put(item, Wait::No).is_err() {
-            unreachable!("a SimpleQueue is unbounded and is never shut down");
-        }
+    pub fn put(&self, item: T) -> Result<(), PutError<T>> {
+        self.core.put(item, Wait::No)
     }
 
     /// Removes and returns the oldest item, waiting while there is none.
     /// Python: `queue.get()`.
     ///
+    /// # Errors
+    /// Never (there is no shutdown); the `Result` matches
+    /// [`Queue::get`](crate::Queue::get).
+    ///
     /// ```
     /// let queue = lockstep_queue::SimpleQueue::new();
-    /// queue.put(1);
-    /// assert_eq!(queue.get(), 1);
+    /// queue.put(1).unwrap();
+    /// assert_eq!(queue.get(), Ok(1));
     /// ```
-    pub fn get(&self) -> T {
-        match self.core.get(Wait::Until(None)) {
-            Ok(item) => item,
-            Err(_) => unreachable!("an untimed get on a queue never shut down returns an item"),
-        }
+    pub fn get(&self) -> Result<T, GetError> {
+        self.core.get(Wait::Until(None))
     }
 
     /// The oldest item if there is one now. Python: `queue.get_nowait()`.

@@ -139,10 +139,10 @@ fn growing_maxsize_releases_a_blocked_putter() {
 fn simple_queue_is_fifo_and_never_blocks_a_put() {
     let queue = SimpleQueue::new();
     for item in 0..1000 {
-        queue.put(item);
+        queue.put(item).unwrap();
     }
     assert_eq!(queue.qsize(), 1000);
-    assert!((0..1000).all(|item| queue.get() == item));
+    assert!((0..1000).all(|item| queue.get() == Ok(item)));
     assert_eq!(queue.try_get(), Err(GetError::Empty));
 }
 

@@ -18,14 +18,14 @@ fn simple_basic() {
     let queue = SimpleQueue::new();
     assert!(queue.empty());
     assert_eq!(queue.qsize(), 0);
-    queue.put(1);
+    queue.put(1).unwrap();
     assert!(!queue.empty());
     assert_eq!(queue.qsize(), 1);
     for item in 2..=4 {
-        queue.put(item);
+        queue.put(item).unwrap();
     }
     assert_eq!(queue.qsize(), 4);
-    assert_eq!(queue.get(), 1);
+    assert_eq!(queue.get(), Ok(1));
     assert_eq!(queue.qsize(), 3);
     assert_eq!(queue.try_get(), Ok(2));
     assert_eq!(queue.get_timeout(Duration::ZERO), Ok(3));
@@ -45,8 +45,8 @@ fn simple_basic() {
 fn simple_order() {
     let queue = SimpleQueue::new();
     let results = thread::scope(|s| {
-        let consumer = s.spawn(|| (0..100).map(|_| queue.get()).collect::<Vec<_>>());
-        s.spawn(|| (0..100).for_each(|item| queue.put(item)));
+        let consumer = s.spawn(|| (0..100).map(|_| queue.get().unwrap()).collect::<Vec<_>>());
+        s.spawn(|| (0..100).for_each(|item| queue.put(item).unwrap()));
         consumer.join().unwrap()
     });
     assert_eq!(results, (0..100).collect::<Vec<_>>(), "FIFO across threads");
@@ -78,17 +78,17 @@ fn run_threads(threads: usize, items: usize, consume: Consume) -> Vec<usize> {
                 loop {
                     let item = next.fetch_add(1, SeqCst);
                     if item >= items {
-                        queue.put(None); // the sentinel
+                        queue.put(None).unwrap(); // the sentinel
                         break;
                     }
-                    queue.put(Some(item));
+                    queue.put(Some(item)).unwrap();
                 }
             });
             s.spawn(|| {
                 let mut mine = Vec::new();
                 loop {
                     let got = match consume {
-                        Consume::Blocking => Ok(queue.get()),
+                        Consume::Blocking => queue.get(),
                         Consume::NonBlocking => queue.try_get(),
                         Consume::Timeout => queue.get_timeout(Duration::from_micros(10)),
                     };
@@ -138,12 +138,12 @@ fn simple_references() {
         .map(|_| {
             let item = Arc::new(());
             let weak = Arc::downgrade(&item);
-            queue.put(item);
+            queue.put(item).unwrap();
             weak
         })
         .collect();
     for index in 0..N / 2 {
-        drop(queue.get());
+        drop(queue.get().unwrap());
         assert!(weak[index].upgrade().is_none(), "item {index} still alive after get");
         assert!(weak[index + 1..].iter().all(|w| w.upgrade().is_some()), "queued items live on");
     }
@@ -157,7 +157,7 @@ fn simple_references() {
 fn simple_put_never_blocks() {
     let queue = SimpleQueue::new();
     for item in 0..100_000 {
-        queue.put(item);
+        queue.put(item).unwrap();
     }
     assert_eq!(queue.qsize(), 100_000);
     assert!((0..100_000).all(|item| queue.try_get() == Ok(item)));
@@ -169,11 +169,11 @@ fn simple_put_never_blocks() {
 #[test]
 fn simple_blocking_get_is_released_by_a_put() {
     let queue = SimpleQueue::new();
-    let got = crate::queue_support::blocks_until(|| queue.get(), || queue.put("late"));
-    assert_eq!(got, "late");
+    let got = crate::queue_support::blocks_until(|| queue.get(), || queue.put("late").unwrap());
+    assert_eq!(got, Ok("late"));
     let got = crate::queue_support::blocks_until(
         || queue.get_timeout(Duration::from_secs(600)),
-        || queue.put("later"),
+        || queue.put("later").unwrap(),
     );
     assert_eq!(got, Ok("later"));
 }

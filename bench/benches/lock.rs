@@ -36,9 +36,7 @@
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use std::cell::UnsafeCell;
 use std::hint::black_box;
-use std::sync::Barrier;
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How many times each of the two threads increments the counter in one
 /// criterion iteration of `contended_increments_2_threads`.
@@ -74,30 +72,9 @@ fn uncontended_acquire_release(c: &mut Criterion) {
 }
 
 /// Runs `increment(shared)` `iters × INCREMENTS_PER_THREAD` times on each
-/// of two fresh threads at once, and returns the time from the moment both
-/// may start until both have finished.
+/// of two fresh threads at once; see [`lockstep_bench::time_two_threads`].
 fn time_two_threads<S: Sync>(shared: &S, iters: u64, increment: impl Fn(&S) + Sync) -> Duration {
-    let per_thread = iters * INCREMENTS_PER_THREAD;
-    // Two workers and this thread: spawning happens before the clock starts.
-    let start_line = Barrier::new(3);
-    thread::scope(|s| {
-        let workers: Vec<_> = (0..2)
-            .map(|_| {
-                s.spawn(|| {
-                    start_line.wait();
-                    for _ in 0..per_thread {
-                        increment(black_box(shared));
-                    }
-                })
-            })
-            .collect();
-        start_line.wait();
-        let started = Instant::now();
-        for worker in workers {
-            worker.join().expect("worker panicked");
-        }
-        started.elapsed()
-    })
+    lockstep_bench::time_two_threads(shared, iters * INCREMENTS_PER_THREAD, |shared, _| increment(shared))
 }
 
 /// A `u64` guarded by a Python-style `Lock`, as a Python user would write

@@ -58,11 +58,11 @@
 //! different numbers.
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use lockstep_bench::time_two_threads;
 use std::hint::black_box;
+use std::sync::Condvar;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Barrier, Condvar};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How many acquire/release cycles each of the two threads runs in one
 /// criterion iteration of `semaphore_contended`.
@@ -207,33 +207,6 @@ fn event_wait_when_set(c: &mut Criterion) {
     group.bench_function("AtomicBool load(Acquire)", |b| b.iter(|| black_box(&flag).load(Ordering::Acquire)));
 
     group.finish();
-}
-
-/// Runs `step(shared, thread)` `steps` times on each of two fresh threads
-/// at once (`thread` is 0 or 1), and returns the time from the moment both
-/// may start until both have finished.
-fn time_two_threads<S: Sync>(shared: &S, steps: u64, step: impl Fn(&S, usize) + Sync) -> Duration {
-    // Two workers and this thread: spawning happens before the clock starts.
-    let start_line = Barrier::new(3);
-    thread::scope(|s| {
-        let workers: Vec<_> = (0..2)
-            .map(|me| {
-                let (start_line, step) = (&start_line, &step);
-                s.spawn(move || {
-                    start_line.wait();
-                    for _ in 0..steps {
-                        step(black_box(shared), me);
-                    }
-                })
-            })
-            .collect();
-        start_line.wait();
-        let started = Instant::now();
-        for worker in workers {
-            worker.join().expect("worker panicked");
-        }
-        started.elapsed()
-    })
 }
 
 /// Settings shared by the two-thread groups. Each sample spawns two threads

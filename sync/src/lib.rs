@@ -39,6 +39,8 @@
 
 pub mod deadlock;
 mod error;
+#[cfg(any(loom, shuttle))]
+mod model;
 pub mod park;
 
 pub use error::ReleaseError;

@@ -46,7 +46,7 @@ pub const DEFAULT_TOKEN: usize = 0;
 
 pub use imp::{park, unpark_all, unpark_one};
 
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 mod imp {
     use super::{DEFAULT_TOKEN, ParkResult, UnparkResult};
     use parking_lot_core::{DEFAULT_PARK_TOKEN, UnparkToken};
@@ -117,15 +117,15 @@ mod imp {
     }
 }
 
-#[cfg(loom)]
+#[cfg(any(loom, shuttle))]
 mod imp {
     //! parking_lot_core's contract on loom types. A parked thread stays in
     //! the one queue until it has seen its token, so a wake-up is never
     //! "in flight" outside what loom sees. No loom `Arc` is held by a parked
     //! thread, so models that expect a deadlock can still report it cleanly.
     use super::{DEFAULT_TOKEN, ParkResult, UnparkResult};
-    use loom::sync::Mutex;
-    use loom::thread::{self, Thread};
+    use crate::model::{Mutex, lazy_static, thread};
+    use thread::Thread;
     use std::time::Instant;
 
     struct Parked {
@@ -135,7 +135,7 @@ mod imp {
         token: Option<usize>,
     }
 
-    loom::lazy_static! {
+    lazy_static! {
         static ref QUEUE: Mutex<Vec<Parked>> = Mutex::new(Vec::new());
     }
 

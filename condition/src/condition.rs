@@ -1,16 +1,15 @@
 //! `Condition`: Python's `threading.Condition`.
 
-use crate::{ConditionError, ConditionGuard};
+use crate::{ConditionError, ConditionGuard, ConditionLock};
 use lockstep_rlock::RLock;
-use lockstep_sync::atomic::AtomicUsize;
-use lockstep_sync::atomic::Ordering::Relaxed;
-use lockstep_sync::park::{self, ParkResult};
+use lockstep_sync::wait_queue::{CondvarLock, WaitQueue, Wake};
 use lockstep_sync::{ReleaseError, deadline};
 use std::fmt;
 use std::time::{Duration, Instant};
 
-/// Python's `threading.Condition`: an [`RLock`] plus a queue of threads
-/// waiting to be notified.
+/// Python's `threading.Condition`: a lock (an [`RLock`] unless you pass
+/// one, as `Condition(lock)`) plus a queue of threads waiting to be
+/// notified.
 ///
 /// A thread that holds the lock calls [`wait`](Condition::wait): it joins
 /// the queue, releases the lock (all its levels), sleeps until notified,
@@ -22,17 +21,23 @@ use std::time::{Duration, Instant};
 ///
 /// Waiters park in the parking lot's FIFO queue for this condition; the
 /// lock's release happens after the waiter is queued, so a notify can't
-/// slip in between. `notify` with nobody waiting is one atomic load.
+/// slip in between. A notify moves its waiters onto the lock's own queue
+/// instead of waking them to block on the lock the notifier still holds:
+/// they wake, one by one, as the lock is released. `notify` with nobody
+/// waiting is one atomic load.
 ///
 /// # Python parity
 /// - There are no spurious wake-ups: `wait_timeout` returns `true` only if
 ///   a `notify` chose this thread, `false` only on timeout.
 /// - `wait_for` takes a `bool` predicate and returns its last value; it
 ///   checks the predicate before waiting, as Python does.
-/// - The lock is always an `RLock` (Python's default); Python's
-///   `Condition(Lock())` variant is not offered.
-/// - `wait_timeout(Duration::ZERO)` returns `false` at once without
-///   releasing the lock (Python releases and re-takes it).
+/// - [`with_lock`](Condition::with_lock) takes a [`Lock`](lockstep_lock::Lock)
+///   or an `RLock`, owned or shared (`&lock`, `Arc<Lock>`), so several
+///   conditions can share one lock. Over a `Lock`, "holds the lock" means
+///   "some thread holds it", as CPython approximates `_is_owned` there.
+/// - A wait whose timeout has already run out (`wait_timeout(Duration::ZERO)`)
+///   returns `false` at once without releasing the lock (Python releases
+///   and re-takes it).
 ///
 /// # Examples
 /// ```
@@ -44,12 +49,9 @@ use std::time::{Duration, Instant};
 /// assert_eq!(cond.notify_all(), Ok(())); // nobody waits: nothing happens
 /// cond.release().unwrap();
 /// ```
-pub struct Condition {
-    lock: RLock,
-    /// Threads between "about to park" and "woke up" in `wait`; changed and
-    /// read only while holding `lock`. Its address is the waiters' parking
-    /// key.
-    waiters: AtomicUsize,
+pub struct Condition<L: ConditionLock = RLock> {
+    lock: L,
+    waiters: WaitQueue,
 }
 
 impl Condition {
@@ -61,7 +63,7 @@ impl Condition {
         /// assert!(!STOCK_CHANGED.locked());
         /// ```
         pub fn new() -> Condition {
-            Condition { lock: RLock::new(), waiters: AtomicUsize::new(0) }
+            Condition::with_lock(RLock::new())
         }
     }
 
@@ -73,11 +75,11 @@ impl Condition {
         /// assert_eq!(cond.rlock().name(), Some("shop"));
         /// ```
         pub fn named(name: &'static str) -> Condition {
-            Condition { lock: RLock::named(name), waiters: AtomicUsize::new(0) }
+            Condition::with_lock(RLock::named(name))
         }
     }
 
-    /// The underlying lock.
+    /// The underlying `RLock`.
     ///
     /// ```
     /// let cond = lockstep_condition::Condition::new();
@@ -87,8 +89,43 @@ impl Condition {
     pub fn rlock(&self) -> &RLock {
         &self.lock
     }
+}
 
-    /// Takes the lock (re-entrantly). Python: `cond.acquire()`.
+impl<L: ConditionLock> Condition<L> {
+    lockstep_sync::const_fn! {
+        /// A condition over `lock`: a [`Lock`](lockstep_lock::Lock) or an
+        /// [`RLock`], or a `&` or `Arc` of one to share it with other
+        /// conditions. Python: `threading.Condition(lock)`.
+        ///
+        /// ```
+        /// use lockstep_condition::Condition;
+        /// use lockstep_lock::Lock;
+        ///
+        /// let mutex = Lock::new();
+        /// let not_empty = Condition::with_lock(&mutex);
+        /// let not_full = Condition::with_lock(&mutex);
+        /// not_empty.acquire();
+        /// assert!(!mutex.try_acquire()); // one lock under both
+        /// not_full.release().unwrap();
+        /// assert!(!not_empty.locked());
+        /// ```
+        pub fn with_lock(lock: L) -> Condition<L> {
+            Condition { lock, waiters: WaitQueue::new() }
+        }
+    }
+
+    /// The lock this condition waits with.
+    ///
+    /// ```
+    /// let mutex = lockstep_lock::Lock::named("mutex");
+    /// let cond = lockstep_condition::Condition::with_lock(&mutex);
+    /// assert_eq!(cond.underlying_lock().name(), Some("mutex"));
+    /// ```
+    pub fn underlying_lock(&self) -> &L::Lock {
+        self.lock.get()
+    }
+
+    /// Takes the lock (re-entrantly, for an `RLock`). Python: `cond.acquire()`.
     ///
     /// ```
     /// let cond = lockstep_condition::Condition::new();
@@ -97,10 +134,10 @@ impl Condition {
     /// # cond.release().unwrap();
     /// ```
     pub fn acquire(&self) {
-        self.lock.acquire();
+        self.lock.get().acquire();
     }
 
-    /// Takes the lock if free or already ours. Python: `cond.acquire(False)`.
+    /// Takes the lock if that needs no wait. Python: `cond.acquire(False)`.
     ///
     /// ```
     /// let cond = lockstep_condition::Condition::new();
@@ -108,20 +145,22 @@ impl Condition {
     /// # cond.release().unwrap();
     /// ```
     pub fn try_acquire(&self) -> bool {
-        self.lock.try_acquire()
+        self.lock.get().try_acquire()
     }
 
     /// Releases one level of the lock. Python: `cond.release()`.
     ///
     /// # Errors
-    /// [`ReleaseError::NotOwner`] if the caller does not hold the lock.
+    /// The lock's own release error: [`ReleaseError::NotOwner`] for an
+    /// `RLock` the caller does not own, [`ReleaseError::Unlocked`] for a
+    /// free `Lock`.
     ///
     /// ```
     /// let cond = lockstep_condition::Condition::new();
     /// assert!(cond.release().is_err());
     /// ```
     pub fn release(&self) -> Result<(), ReleaseError> {
-        self.lock.release()
+        self.lock.get().release()
     }
 
     /// Whether any thread holds the lock. Python 3.14: `cond.locked()`.
@@ -130,10 +169,11 @@ impl Condition {
     /// assert!(!lockstep_condition::Condition::new().locked());
     /// ```
     pub fn locked(&self) -> bool {
-        self.lock.locked()
+        self.lock.get().locked()
     }
 
-    /// Whether the calling thread holds the lock. Python: `cond._is_owned()`.
+    /// Whether the calling thread holds the lock (over a `Lock`: whether
+    /// anyone does). Python: `cond._is_owned()`.
     ///
     /// ```
     /// let cond = lockstep_condition::Condition::new();
@@ -141,7 +181,7 @@ impl Condition {
     /// assert!(cond.is_owned());
     /// ```
     pub fn is_owned(&self) -> bool {
-        self.lock.is_owned()
+        self.lock.get().is_owned()
     }
 
     /// Takes the lock and returns a guard to wait and notify through.
@@ -154,8 +194,9 @@ impl Condition {
     /// drop(held);
     /// assert!(!cond.locked());
     /// ```
-    pub fn lock(&self) -> ConditionGuard<'_> {
-        ConditionGuard::new(self, self.lock.lock())
+    pub fn lock(&self) -> ConditionGuard<'_, L> {
+        self.acquire();
+        ConditionGuard::new(self)
     }
 
     /// Waits until notified. Python: `cond.wait()`.
@@ -177,7 +218,7 @@ impl Condition {
     /// # cond.release().unwrap();
     /// ```
     pub fn wait(&self) -> Result<(), ConditionError> {
-        self.wait_until(None).map(drop)
+        self.wait_deadline(None).map(drop)
     }
 
     /// Waits at most `timeout` to be notified: `Ok(true)` if notified,
@@ -193,10 +234,25 @@ impl Condition {
     /// assert_eq!(cond.wait_timeout(Duration::from_millis(5)), Ok(false));
     /// ```
     pub fn wait_timeout(&self, timeout: Duration) -> Result<bool, ConditionError> {
-        if timeout.is_zero() {
-            return if self.is_owned() { Ok(false) } else { Err(ConditionError::WaitUnacquired) };
-        }
-        self.wait_until(deadline(timeout))
+        self.wait_deadline(deadline(timeout))
+    }
+
+    /// Waits until `deadline` at most to be notified, as
+    /// [`wait_timeout`](Condition::wait_timeout) does.
+    ///
+    /// # Errors
+    /// [`ConditionError::WaitUnacquired`] if the caller does not hold the lock.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// let cond = lockstep_condition::Condition::new();
+    /// let _held = cond.lock();
+    /// let deadline = Instant::now() + Duration::from_millis(5);
+    /// assert_eq!(cond.wait_until(deadline), Ok(false));
+    /// assert_eq!(cond.wait_until(deadline), Ok(false)); // passed: no wait
+    /// ```
+    pub fn wait_until(&self, deadline: Instant) -> Result<bool, ConditionError> {
+        self.wait_deadline(Some(deadline))
     }
 
     /// Waits until `predicate()` is true, re-checking it after each wake-up,
@@ -216,33 +272,31 @@ impl Condition {
     /// ```
     pub fn wait_for(
         &self,
-        mut predicate: impl FnMut() -> bool,
+        predicate: impl FnMut() -> bool,
         timeout: Option<Duration>,
     ) -> Result<bool, ConditionError> {
-        let ends = timeout.map(deadline);
-        // After a timed-out wait the predicate gets one last look (as in
-        // Python); the clock is not asked again, which loom needs too.
-        let mut timed_out = false;
-        loop {
-            if predicate() {
-                return Ok(true);
-            }
-            // Python always waits once here, so misuse is reported even
-            // when the timeout has already run out.
-            if !self.is_owned() {
-                return Err(ConditionError::WaitUnacquired);
-            }
-            if timed_out {
-                return Ok(false);
-            }
-            match ends {
-                Some(Some(ends)) if Instant::now() >= ends => return Ok(false),
-                Some(Some(ends)) => timed_out = !self.wait_until(Some(ends))?,
-                _ => {
-                    self.wait_until(None)?;
-                }
-            }
-        }
+        self.wait_for_deadline(predicate, timeout.and_then(deadline))
+    }
+
+    /// [`wait_for`](Condition::wait_for) with the deadline as an `Instant`.
+    ///
+    /// # Errors
+    /// [`ConditionError::WaitUnacquired`] if the caller does not hold the
+    /// lock and would have to wait.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// let cond = lockstep_condition::Condition::new();
+    /// let _held = cond.lock();
+    /// let soon = Instant::now() + Duration::from_millis(5);
+    /// assert_eq!(cond.wait_for_until(|| false, soon), Ok(false));
+    /// ```
+    pub fn wait_for_until(
+        &self,
+        predicate: impl FnMut() -> bool,
+        deadline: Instant,
+    ) -> Result<bool, ConditionError> {
+        self.wait_for_deadline(predicate, Some(deadline))
     }
 
     /// Wakes the `n` longest-waiting threads (fewer if fewer wait).
@@ -260,18 +314,7 @@ impl Condition {
         if !self.is_owned() {
             return Err(ConditionError::NotifyUnacquired);
         }
-        // Relaxed: we hold the lock, under which every waiter counted itself.
-        if self.waiters.load(Relaxed) == 0 {
-            return Ok(());
-        }
-        for _ in 0..n {
-            // SAFETY: the key is this condition's own address; the callback
-            // neither panics nor calls into the parking lot.
-            let woke = unsafe { park::unpark_one(self.key(), |_| park::DEFAULT_TOKEN) };
-            if !woke.have_more_threads {
-                break;
-            }
-        }
+        self.waiters.notify(self.lock.get(), n);
         Ok(())
     }
 
@@ -288,62 +331,53 @@ impl Condition {
         if !self.is_owned() {
             return Err(ConditionError::NotifyUnacquired);
         }
-        // Relaxed: as in `notify`.
-        if self.waiters.load(Relaxed) != 0 {
-            // SAFETY: the key is this condition's own address; no callbacks.
-            unsafe { park::unpark_all(self.key()) };
-        }
+        self.waiters.notify_all(self.lock.get());
         Ok(())
     }
 
-    /// The parking key: the address of `waiters`, which is ours alone.
-    fn key(&self) -> usize {
-        &self.waiters as *const AtomicUsize as usize
-    }
-
-    /// Queues the caller, releases the lock, sleeps until notified or
-    /// `deadline`, re-takes the lock at its old depth. `Ok(true)` if notified.
-    fn wait_until(&self, deadline: Option<Instant>) -> Result<bool, ConditionError> {
-        if !self.is_owned() {
-            return Err(ConditionError::WaitUnacquired);
+    /// One wait, to `deadline` (`None`: no limit). `Ok(true)` if notified.
+    fn wait_deadline(&self, deadline: Option<Instant>) -> Result<bool, ConditionError> {
+        match self.waiters.wait(self.lock.get(), deadline) {
+            None => Err(ConditionError::WaitUnacquired),
+            Some(wake) => Ok(wake == Wake::Notified),
         }
-        // Relaxed: we hold the lock, which orders this before any notify.
-        self.waiters.fetch_add(1, Relaxed);
-        let mut depth = 0;
-        // SAFETY: the key is this condition's own address; `validate` and
-        // `timed_out` do nothing, and `before_sleep` only releases the lock,
-        // which may `unpark_one` (allowed there) and cannot panic.
-        let parked = unsafe {
-            park::park(
-                self.key(),
-                || true,
-                // Release only once queued: a notifier must take the lock
-                // first, and by then it finds us in the queue.
-                || depth = self.lock.release_save().unwrap_or(0),
-                |_| {},
-                deadline,
-            )
-        };
-        self.lock.acquire_restore(depth);
-        // Relaxed: we hold the lock again.
-        self.waiters.fetch_sub(1, Relaxed);
-        Ok(matches!(parked, ParkResult::Unparked(_)))
+    }
+
+    fn wait_for_deadline(
+        &self,
+        mut predicate: impl FnMut() -> bool,
+        deadline: Option<Instant>,
+    ) -> Result<bool, ConditionError> {
+        loop {
+            if predicate() {
+                return Ok(true);
+            }
+            // Python always waits once here, so misuse is reported even
+            // when the deadline has passed; after a timed-out wait the
+            // predicate gets one last look, and the clock is not asked
+            // again (loom, having none, needs that too).
+            if !self.wait_deadline(deadline)? {
+                return Ok(predicate());
+            }
+        }
     }
 }
 
-impl Default for Condition {
-    fn default() -> Condition {
-        Condition::new()
+impl<L: ConditionLock + Default> Default for Condition<L> {
+    fn default() -> Condition<L> {
+        Condition::with_lock(L::default())
     }
 }
 
-impl fmt::Debug for Condition {
+impl<L: ConditionLock> fmt::Debug for Condition<L>
+where
+    L::Lock: fmt::Debug,
+{
     /// Like Python's repr: the lock and how many threads wait.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Relaxed: a snapshot for display.
         f.debug_struct("Condition")
-            .field("lock", &self.lock)
-            .field("waiters", &self.waiters.load(Relaxed))
+            .field("lock", &self.lock.get())
+            .field("waiters", &self.waiters.waiters())
             .finish()
     }
 }

@@ -1,9 +1,11 @@
 //! `ConditionGuard`: the lock of a `Condition`, held, with wait and notify.
 
-use crate::Condition;
-use lockstep_rlock::RLockGuard;
+use crate::{Condition, ConditionLock};
+use lockstep_rlock::RLock;
+use lockstep_sync::wait_queue::CondvarLock;
 use std::fmt;
-use std::time::Duration;
+use std::marker::PhantomData;
+use std::time::{Duration, Instant};
 
 /// Holds a [`Condition`]'s lock (Python: the body of `with cond:`) and
 /// waits or notifies through it. Holding the guard proves the calling
@@ -20,14 +22,16 @@ use std::time::Duration;
 /// held.notify_all();
 /// ```
 #[must_use = "the lock is released as soon as the guard is dropped"]
-pub struct ConditionGuard<'a> {
-    cond: &'a Condition,
-    _held: RLockGuard<'a>,
+pub struct ConditionGuard<'a, L: ConditionLock = RLock> {
+    cond: &'a Condition<L>,
+    /// Not `Send`: an `RLock` level must be released by its owner.
+    _not_send: PhantomData<*const ()>,
 }
 
-impl<'a> ConditionGuard<'a> {
-    pub(crate) fn new(cond: &'a Condition, held: RLockGuard<'a>) -> ConditionGuard<'a> {
-        ConditionGuard { cond, _held: held }
+impl<'a, L: ConditionLock> ConditionGuard<'a, L> {
+    /// For a caller that has just taken `cond`'s lock.
+    pub(crate) fn new(cond: &'a Condition<L>) -> ConditionGuard<'a, L> {
+        ConditionGuard { cond, _not_send: PhantomData }
     }
 
     /// The condition this guard holds.
@@ -37,7 +41,7 @@ impl<'a> ConditionGuard<'a> {
     /// let held = cond.lock();
     /// assert!(held.condition().is_owned());
     /// ```
-    pub fn condition(&self) -> &'a Condition {
+    pub fn condition(&self) -> &'a Condition<L> {
         self.cond
     }
 
@@ -68,6 +72,17 @@ impl<'a> ConditionGuard<'a> {
     /// ```
     pub fn wait_timeout(&mut self, timeout: Duration) -> bool {
         self.cond.wait_timeout(timeout).unwrap_or(false)
+    }
+
+    /// As [`wait`](ConditionGuard::wait), until `deadline` at most.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// let cond = lockstep_condition::Condition::new();
+    /// assert!(!cond.lock().wait_until(Instant::now() + Duration::from_millis(1)));
+    /// ```
+    pub fn wait_until(&mut self, deadline: Instant) -> bool {
+        self.cond.wait_until(deadline).unwrap_or(false)
     }
 
     /// Waits until `predicate()` holds, for at most `timeout` in all
@@ -104,7 +119,18 @@ impl<'a> ConditionGuard<'a> {
     }
 }
 
-impl fmt::Debug for ConditionGuard<'_> {
+impl<L: ConditionLock> Drop for ConditionGuard<'_, L> {
+    fn drop(&mut self) {
+        // An Err means the lock was released by hand past this guard; a
+        // guard has nothing to report it to, and must not panic in drop.
+        let _ = self.cond.underlying_lock().release();
+    }
+}
+
+impl<L: ConditionLock> fmt::Debug for ConditionGuard<'_, L>
+where
+    L::Lock: fmt::Debug,
+{
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ConditionGuard").field("condition", self.cond).finish()
     }

@@ -25,6 +25,7 @@ mod barrier;
 mod condition;
 mod error;
 mod guard;
+mod lock;
 #[cfg(all(test, not(loom)))]
 mod tests;
 
@@ -32,3 +33,4 @@ pub use barrier::{Barrier, BrokenBarrierError};
 pub use condition::Condition;
 pub use error::ConditionError;
 pub use guard::ConditionGuard;
+pub use lock::ConditionLock;

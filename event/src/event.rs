@@ -151,6 +151,19 @@ impl Event {
         self.is_set() || (!timeout.is_zero() && self.wait_slow(deadline(timeout)))
     }
 
+    /// Waits until `deadline` at most for the flag, as
+    /// [`wait_timeout`](Event::wait_timeout) does.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// let event = lockstep_event::Event::new();
+    /// assert!(!event.wait_until(Instant::now() + Duration::from_millis(5)));
+    /// ```
+    #[inline]
+    pub fn wait_until(&self, deadline: Instant) -> bool {
+        self.is_set() || self.wait_slow(Some(deadline))
+    }
+
     /// The parking key: this event's address, which is ours alone.
     fn key(&self) -> usize {
         &self.state as *const AtomicUsize as usize
@@ -181,7 +194,7 @@ impl Event {
                     // `unpark_all` also takes after changing the state.
                     || self.state.load(Relaxed) == waiting,
                     || {},
-                    |was_last| {
+                    |_, was_last| {
                         if was_last {
                             // Relaxed: under the queue lock, as `validate`.
                             self.state.fetch_and(!WAITING, Relaxed);

@@ -1,9 +1,10 @@
 //! `Lock`: Python's `threading.Lock`.
 
 use crate::RawLock;
+use lockstep_sync::wait_queue::CondvarLock;
 use lockstep_sync::{ReleaseError, deadlock};
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Python's `threading.Lock`: a mutual-exclusion lock that no thread owns.
 ///
@@ -124,6 +125,22 @@ impl Lock {
         self.acquire_with(|raw| raw.acquire_timeout(timeout))
     }
 
+    /// Waits until `deadline` at most for the lock; `true` if taken. The
+    /// `Instant` form of [`acquire_timeout`](Lock::acquire_timeout), for
+    /// several waits sharing one deadline.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// let lock = lockstep_lock::Lock::new();
+    /// let deadline = Instant::now() + Duration::from_millis(10);
+    /// assert!(lock.acquire_until(deadline));
+    /// assert!(!lock.acquire_until(deadline));
+    /// ```
+    #[inline]
+    pub fn acquire_until(&self, deadline: Instant) -> bool {
+        self.acquire_with(|raw| raw.acquire_until(deadline))
+    }
+
     /// Frees the lock, whichever thread acquired it, waking one waiter.
     /// Python: `lock.release()`.
     ///
@@ -201,6 +218,66 @@ impl Lock {
     #[inline]
     pub fn try_lock_for(&self, timeout: Duration) -> Option<LockGuard<'_>> {
         self.acquire_timeout(timeout).then(|| LockGuard { lock: self })
+    }
+
+    /// Waits until `deadline` at most and returns a guard, or `None`.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// let lock = lockstep_lock::Lock::new();
+    /// let _held = lock.lock();
+    /// assert!(lock.try_lock_until(Instant::now() + Duration::from_millis(1)).is_none());
+    /// ```
+    #[inline]
+    pub fn try_lock_until(&self, deadline: Instant) -> Option<LockGuard<'_>> {
+        self.acquire_until(deadline).then(|| LockGuard { lock: self })
+    }
+}
+
+// SAFETY: forwards to the raw lock, which upholds the contract; the
+// deadlock hooks only take the registry's own mutex.
+unsafe impl CondvarLock for Lock {
+    type Saved = ();
+
+    fn acquire(&self) {
+        Lock::acquire(self)
+    }
+
+    fn try_acquire(&self) -> bool {
+        Lock::try_acquire(self)
+    }
+
+    fn release(&self) -> Result<(), ReleaseError> {
+        Lock::release(self)
+    }
+
+    fn locked(&self) -> bool {
+        Lock::locked(self)
+    }
+
+    /// Held by anyone: CPython's `_is_owned` for a plain lock.
+    fn is_owned(&self) -> bool {
+        self.locked()
+    }
+
+    fn release_save(&self) {
+        // An Err means it was not held: then there is nothing to give up.
+        let _ = self.release();
+    }
+
+    fn acquire_restore(&self, (): ()) {
+        deadlock::track(self.id(), self.name, || {
+            self.raw.acquire_restore(());
+            true
+        });
+    }
+
+    fn park_key(&self) -> usize {
+        self.raw.park_key()
+    }
+
+    fn mark_contended_if_locked(&self) -> bool {
+        self.raw.mark_contended_if_locked()
     }
 }
 

@@ -3,6 +3,7 @@
 use lockstep_sync::atomic::AtomicU8;
 use lockstep_sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use lockstep_sync::park::{self, ParkResult};
+use lockstep_sync::wait_queue::CondvarLock;
 use lockstep_sync::{ReleaseError, SpinWait, deadline};
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -167,6 +168,13 @@ impl RawLock {
                 _ => break,
             }
         }
+        self.acquire_contended(deadline)
+    }
+
+    /// Takes the lock marked `CONTENDED`, parking while it is held: for a
+    /// thread that parked on it (others may still be parked behind it,
+    /// whose wake-up its release must pass on).
+    fn acquire_contended(&self, deadline: Option<Instant>) -> bool {
         loop {
             // Acquire: as in `try_acquire`. Writing CONTENDED makes the
             // holder's release wake a parked thread.
@@ -184,7 +192,7 @@ impl RawLock {
                     || {},
                     // A waiter leaving leaves the lock CONTENDED: at worst
                     // one needless `unpark_one` later.
-                    |_was_last| {},
+                    |_, _| {},
                     deadline,
                 )
             };
@@ -199,6 +207,64 @@ impl RawLock {
         // SAFETY: the key is this lock's own address; the callback neither
         // panics nor calls into the parking lot.
         unsafe { park::unpark_one(self.key(), |_| park::DEFAULT_TOKEN) };
+    }
+}
+
+// SAFETY: blocked acquirers park on `key()` (in `acquire_contended`), and
+// a lock marked CONTENDED wakes one of them on release; `release_save` is
+// a swap plus at most an `unpark_one`, which may not panic or park.
+unsafe impl CondvarLock for RawLock {
+    type Saved = ();
+
+    fn acquire(&self) {
+        RawLock::acquire(self)
+    }
+
+    fn try_acquire(&self) -> bool {
+        RawLock::try_acquire(self)
+    }
+
+    fn release(&self) -> Result<(), ReleaseError> {
+        RawLock::release(self)
+    }
+
+    fn locked(&self) -> bool {
+        RawLock::locked(self)
+    }
+
+    /// A raw lock has no owner: held by anyone counts, as CPython
+    /// approximates `_is_owned` for a plain lock.
+    fn is_owned(&self) -> bool {
+        self.locked()
+    }
+
+    fn release_save(&self) {
+        // An Err means it was not held: then there is nothing to give up.
+        let _ = self.release();
+    }
+
+    fn acquire_restore(&self, (): ()) {
+        self.acquire_contended(None);
+    }
+
+    fn park_key(&self) -> usize {
+        self.key()
+    }
+
+    fn mark_contended_if_locked(&self) -> bool {
+        // Relaxed: runs with the parking queues locked; the release that
+        // must see CONTENDED takes them too (in `wake_one`) before waking.
+        let mut state = self.state.load(Relaxed);
+        loop {
+            match state {
+                UNLOCKED => return false,
+                CONTENDED => return true,
+                _locked => match self.state.compare_exchange(LOCKED, CONTENDED, Relaxed, Relaxed) {
+                    Ok(_) => return true,
+                    Err(now) => state = now,
+                },
+            }
+        }
     }
 }
 

@@ -17,6 +17,7 @@
 //! | lockstep | Python | crate |
 //! |---|---|---|
 //! | [`Condition`], [`ConditionGuard`] | `threading.Condition`, `with cond:` | `lockstep-condition` |
+//! | [`ConditionLock`] | the `lock` of `Condition(lock)`: `Lock` or `RLock`, owned, `&` or `Arc` | `lockstep-condition` |
 //! | [`ConditionError`] | `RuntimeError` from `wait`/`notify` without the lock | `lockstep-condition` |
 //! | [`Barrier`], [`BrokenBarrierError`] | `threading.Barrier`, `BrokenBarrierError` | `lockstep-condition` |
 //! | [`Event`] | `threading.Event` | `lockstep-event` |
@@ -42,11 +43,14 @@
 //! |---|---|---|
 //! | [`Queue`], [`LifoQueue`], [`PriorityQueue`] | `queue.Queue`, `LifoQueue`, `PriorityQueue` | `lockstep-queue` |
 //! | [`SimpleQueue`] | `queue.SimpleQueue` | `lockstep-queue` |
+//! | [`BaseQueue`], [`Store`] ([`Fifo`], [`Lifo`], [`Priority`]) | `queue.Queue` subclassed through `_put`/`_get`/`_qsize` | `lockstep-queue` |
 //! | [`PutError`], [`GetError`], [`TaskDoneError`] | `queue.Full`/`ShutDown`, `queue.Empty`/`ShutDown`, `ValueError` | `lockstep-queue` |
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
 
 #[doc(inline)]
-pub use lockstep_condition::{Barrier, BrokenBarrierError, Condition, ConditionError, ConditionGuard};
+pub use lockstep_condition::{
+    Barrier, BrokenBarrierError, Condition, ConditionError, ConditionGuard, ConditionLock,
+};
 #[doc(inline)]
 pub use lockstep_event::Event;
 #[doc(inline)]
@@ -55,7 +59,10 @@ pub use lockstep_lock::{Lock, LockGuard, RawLock};
 #[doc(inline)]
 pub use lockstep_lock::{Mutex, MutexGuard};
 #[doc(inline)]
-pub use lockstep_queue::{GetError, LifoQueue, PriorityQueue, PutError, Queue, SimpleQueue, TaskDoneError};
+pub use lockstep_queue::{
+    BaseQueue, Fifo, GetError, Lifo, LifoQueue, Priority, PriorityQueue, PutError, Queue, SimpleQueue, Store,
+    TaskDoneError,
+};
 #[doc(inline)]
 pub use lockstep_rlock::{RLock, RLockGuard};
 #[doc(inline)]

@@ -1,31 +1,16 @@
 //! The queue machinery shared by every discipline: Python's `queue.Queue`
-//! algorithm (one lock, three wait queues) on lockstep's `RawLock` and the
-//! parking lot, with waking done only when someone waits.
+//! algorithm (one lock, three condition variables: `not_empty`, `not_full`,
+//! `all_tasks_done`) on lockstep's `RawLock` and the shim's one
+//! `WaitQueue`, waking only when someone waits.
 
 use crate::store::Store;
 use crate::{GetError, PutError, TaskDoneError};
 use lockstep_lock::RawLock;
 use lockstep_sync::SpinWait;
 use lockstep_sync::cell::UnsafeCell;
-use lockstep_sync::park::{self, ParkResult};
+use lockstep_sync::wait_queue::{WaitQueue, Wake};
 use std::marker::PhantomData;
 use std::time::Instant;
-
-/// Parking-key index: getters waiting for an item. Python: `not_empty`.
-const NOT_EMPTY: usize = 0;
-/// Putters waiting for room. Python: `not_full`.
-const NOT_FULL: usize = 1;
-/// `join`ers waiting for `unfinished_tasks == 0`. Python: `all_tasks_done`.
-const ALL_DONE: usize = 2;
-
-/// How long an operation may wait.
-#[derive(Clone, Copy)]
-pub(crate) enum Wait {
-    /// Not at all: `put_nowait` / `get_nowait`.
-    No,
-    /// Until the deadline; `None` waits forever.
-    Until(Option<Instant>),
-}
 
 /// What the lock protects.
 struct State<S> {
@@ -34,10 +19,6 @@ struct State<S> {
     maxsize: usize,
     unfinished_tasks: usize,
     is_shutdown: bool,
-    /// Threads parked (or about to park) on each key: a put or get wakes
-    /// only when its counterpart waits, so the uncontended path never
-    /// touches the parking lot.
-    waiting: [usize; 3],
 }
 
 impl<S> State<S> {
@@ -46,17 +27,25 @@ impl<S> State<S> {
     }
 }
 
-/// One lock around the items and counters, and three wait queues keyed by
-/// the addresses of `keys`. Every wait joins its queue before it releases
-/// the lock (the lock is released in `park`'s `before_sleep`), and every
-/// state change that could satisfy a waiter is made under the lock before
-/// the wake, so no wake-up is lost; items only ever move under the lock,
-/// so none is lost or duplicated, whichever way a timeout races a wake-up.
+/// One lock around the items and counters, and three wait queues over it.
+/// Every wait joins its queue before it releases the lock, and every state
+/// change that could satisfy a waiter is made under the lock, followed by
+/// a notify under the lock too (it moves the waiter onto the lock's queue,
+/// so it wakes as the lock is released), so no wake-up is lost; items only
+/// ever move under the lock, so none is lost or duplicated, whichever way
+/// a timeout races a wake-up.
+///
+/// Deadlines are `Option<Instant>` (`None`: wait forever); a call that
+/// must not wait (`put_nowait`) passes a deadline of now.
 pub(crate) struct Core<T, S> {
     lock: RawLock,
     state: UnsafeCell<State<S>>,
-    /// Three bytes whose addresses are our parking keys.
-    keys: [u8; 3],
+    /// Getters waiting for an item. Python: `not_empty`.
+    not_empty: WaitQueue,
+    /// Putters waiting for room. Python: `not_full`.
+    not_full: WaitQueue,
+    /// `join`ers waiting for `unfinished_tasks == 0`. Python: `all_tasks_done`.
+    all_tasks_done: WaitQueue,
     /// `SimpleQueue` counts no tasks.
     tracks_tasks: bool,
     _items: PhantomData<T>,
@@ -74,20 +63,22 @@ impl<T, S: Store<T>> Core<T, S> {
             maxsize,
             unfinished_tasks: 0,
             is_shutdown: false,
-            waiting: [0; 3],
         };
         Core {
             lock: RawLock::new(),
             state: UnsafeCell::new(state),
-            keys: [0; 3],
+            not_empty: WaitQueue::new(),
+            not_full: WaitQueue::new(),
+            all_tasks_done: WaitQueue::new(),
             tracks_tasks,
             _items: PhantomData,
         }
     }
 
-    pub(crate) fn put(&self, item: T, mut wait: Wait) -> Result<(), PutError<T>> {
+    pub(crate) fn put(&self, item: T, deadline: Option<Instant>) -> Result<(), PutError<T>> {
         let mut spin = SpinWait::new();
         let mut held = self.hold();
+        let mut timed_out = false;
         loop {
             let (shut, full) = held.state(|s| (s.is_shutdown, s.full(s.items.len())));
             if shut {
@@ -95,47 +86,40 @@ impl<T, S: Store<T>> Core<T, S> {
             }
             if !full {
                 let tracks_tasks = self.tracks_tasks;
-                let wake = held.state(move |s| {
+                held.state(move |s| {
                     s.items.push(item);
                     if tracks_tasks {
                         s.unfinished_tasks += 1;
                     }
-                    s.waiting[NOT_EMPTY] > 0
                 });
-                drop(held);
-                if wake {
-                    self.wake_one(NOT_EMPTY);
-                }
+                self.not_empty.notify(&self.lock, 1);
                 return Ok(());
             }
-            if !held.wait(NOT_FULL, &mut wait, &mut spin) {
+            // Python re-checks the queue after a timed-out wait, then gives up.
+            if timed_out {
                 return Err(PutError::Full(item));
             }
+            timed_out = held.wait(&self.not_full, deadline, &mut spin) == Wake::TimedOut;
         }
     }
 
-    pub(crate) fn get(&self, mut wait: Wait) -> Result<T, GetError> {
+    pub(crate) fn get(&self, deadline: Option<Instant>) -> Result<T, GetError> {
         let mut spin = SpinWait::new();
         let mut held = self.hold();
+        let mut timed_out = false;
         loop {
-            let taken = held.state(|s| {
-                let item = s.items.pop()?;
-                Some((item, s.maxsize > 0 && s.waiting[NOT_FULL] > 0))
-            });
-            if let Some((item, wake)) = taken {
-                drop(held);
-                if wake {
-                    self.wake_one(NOT_FULL);
-                }
+            if let Some(item) = held.state(|s| s.items.pop()) {
+                self.not_full.notify(&self.lock, 1);
                 return Ok(item);
             }
             // Python checks "shut down and empty" before any timeout.
             if held.state(|s| s.is_shutdown) {
                 return Err(GetError::ShutDown);
             }
-            if !held.wait(NOT_EMPTY, &mut wait, &mut spin) {
+            if timed_out {
                 return Err(GetError::Empty);
             }
+            timed_out = held.wait(&self.not_empty, deadline, &mut spin) == Wake::TimedOut;
         }
     }
 
@@ -143,11 +127,10 @@ impl<T, S: Store<T>> Core<T, S> {
         let mut held = self.hold();
         let all_done = held.state(|s| {
             s.unfinished_tasks = s.unfinished_tasks.checked_sub(1).ok_or(TaskDoneError)?;
-            Ok(s.unfinished_tasks == 0 && s.waiting[ALL_DONE] > 0)
+            Ok(s.unfinished_tasks == 0)
         })?;
-        drop(held);
         if all_done {
-            self.wake_all(ALL_DONE);
+            self.all_tasks_done.notify_all(&self.lock);
         }
         Ok(())
     }
@@ -156,7 +139,7 @@ impl<T, S: Store<T>> Core<T, S> {
         let mut spin = SpinWait::new();
         let mut held = self.hold();
         while held.state(|s| s.unfinished_tasks > 0) {
-            held.wait(ALL_DONE, &mut Wait::Until(None), &mut spin);
+            held.wait(&self.all_tasks_done, None, &mut spin);
         }
     }
 
@@ -171,20 +154,21 @@ impl<T, S: Store<T>> Core<T, S> {
             s.unfinished_tasks = s.unfinished_tasks.saturating_sub(dropped.len());
             dropped
         });
-        drop(held);
-        self.wake_all(NOT_EMPTY);
-        self.wake_all(NOT_FULL);
+        self.not_empty.notify_all(&self.lock);
+        self.not_full.notify_all(&self.lock);
         if immediate {
-            self.wake_all(ALL_DONE);
+            self.all_tasks_done.notify_all(&self.lock);
         }
+        drop(held);
         // Outside the lock: an item's `Drop` may use this queue.
         drop(dropped);
     }
 
     pub(crate) fn set_maxsize(&self, maxsize: usize) {
-        self.hold().state(|s| s.maxsize = maxsize);
+        let mut held = self.hold();
+        held.state(|s| s.maxsize = maxsize);
         // Room may have appeared; putters re-check (cheap when none wait).
-        self.wake_all(NOT_FULL);
+        self.not_full.notify_all(&self.lock);
     }
 
     pub(crate) fn qsize(&self) -> usize {
@@ -211,21 +195,6 @@ impl<T, S: Store<T>> Core<T, S> {
         self.lock.acquire();
         Held { core: self }
     }
-
-    fn key(&self, which: usize) -> usize {
-        &self.keys[which] as *const u8 as usize
-    }
-
-    fn wake_one(&self, which: usize) {
-        // SAFETY: the key is the address of a byte of ours; the callback
-        // neither panics nor calls into the parking lot.
-        unsafe { park::unpark_one(self.key(which), |_| park::DEFAULT_TOKEN) };
-    }
-
-    fn wake_all(&self, which: usize) {
-        // SAFETY: the key is the address of a byte of ours; no callbacks.
-        unsafe { park::unpark_all(self.key(which)) };
-    }
 }
 
 /// The queue's lock, held; released on drop (also during a panic, e.g. in
@@ -241,52 +210,27 @@ impl<T, S: Store<T>> Held<'_, T, S> {
         self.core.state.with_mut(|state| f(unsafe { &mut *state }))
     }
 
-    /// Waits on `which` as `wait` allows: `false` when no wait is allowed
-    /// or the deadline has passed, else parks until woken or the deadline
-    /// and returns `true`, so the caller re-checks the queue (as Python
-    /// does after a timed-out wait). After a timeout `wait` becomes
-    /// `Wait::No`: the deadline counts as passed without asking the clock,
-    /// which is what loom, having no clock, needs too. The lock is held
-    /// again on return.
-    fn wait(&mut self, which: usize, wait: &mut Wait, spin: &mut SpinWait) -> bool {
-        let deadline = match *wait {
-            Wait::No => return false,
-            Wait::Until(Some(deadline)) if Instant::now() >= deadline => return false,
-            Wait::Until(deadline) => deadline,
-        };
-        // The counterpart may be running on another core, or be runnable
-        // and need ours: let go of the lock and spin, then yield, a few
-        // rounds (the caller re-checks after each) before paying for a
-        // park and the wake-up it will cost the counterpart. Never under
-        // loom.
+    /// Waits on `queue` until notified or `deadline`, with the lock held
+    /// again on return. `TimedOut` when the deadline has passed (then the
+    /// caller looks once more and gives up, as Python does); `Notified`
+    /// means "look again". Before the first parks, while a counterpart may
+    /// be running on another core, or be runnable and need ours, it lets
+    /// go of the lock and spins, then yields, a few rounds (returning
+    /// `Notified` after each) rather than pay for a park and the wake-up
+    /// it costs the counterpart. Never spins under loom.
+    fn wait(&mut self, queue: &WaitQueue, deadline: Option<Instant>, spin: &mut SpinWait) -> Wake {
+        if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+            return Wake::TimedOut;
+        }
+        let lock = &self.core.lock;
         if spin.will_spin() {
-            let _ = self.core.lock.release();
+            let _ = lock.release();
             spin.spin();
-            self.core.lock.acquire();
-            return true;
+            lock.acquire();
+            return Wake::Notified;
         }
-        self.state(|s| s.waiting[which] += 1);
-        let core = self.core;
-        // SAFETY: the key is the address of a byte of ours; `validate` and
-        // `timed_out` do nothing; `before_sleep` releases our lock, which
-        // may `unpark_one` on the lock's own key (allowed) and can't panic.
-        let parked = unsafe {
-            park::park(
-                core.key(which),
-                || true,
-                || {
-                    let _ = core.lock.release();
-                },
-                |_| {},
-                deadline,
-            )
-        };
-        core.lock.acquire();
-        self.state(|s| s.waiting[which] -= 1);
-        if parked == ParkResult::TimedOut {
-            *wait = Wait::No;
-        }
-        true
+        // `None` only if the lock were not held, and we hold it.
+        queue.wait(lock, deadline).unwrap_or(Wake::TimedOut)
     }
 }
 

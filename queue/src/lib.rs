@@ -2,9 +2,9 @@
 //! [`PriorityQueue`] and [`SimpleQueue`], with `task_done`/`join` and
 //! Python 3.13's `shutdown`.
 //!
-//! All three bounded queues share one implementation (`engine.rs`: Python's
-//! algorithm of one lock and three wait queues) and differ only in where
-//! they keep items (`store.rs`). A failed put hands its item back in the
+//! The three bounded queues are one generic type, [`BaseQueue`] (Python's
+//! algorithm of one lock and three condition variables), over the
+//! [`Store`] that decides the order items leave in. A failed put hands its item back in the
 //! error, so nothing is ever lost or duplicated, also when a timeout races
 //! a wake-up or the queue shuts down.
 //!
@@ -48,5 +48,6 @@ mod store;
 mod tests;
 
 pub use error::{GetError, PutError, TaskDoneError};
-pub use queues::{LifoQueue, PriorityQueue, Queue};
+pub use queues::{BaseQueue, LifoQueue, PriorityQueue, Queue};
 pub use simple::SimpleQueue;
+pub use store::{Fifo, Lifo, Priority, Store};

@@ -1,11 +1,11 @@
 //! `SimpleQueue`: Python's `queue.SimpleQueue`.
 
-use crate::engine::{Core, Wait};
+use crate::engine::Core;
 use crate::store::Fifo;
 use crate::{GetError, PutError};
 use lockstep_sync::deadline;
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Python's `queue.SimpleQueue`: an unbounded FIFO queue with no task
 /// tracking, no bound and no shutdown. A put never fails or waits; `put`
@@ -53,7 +53,7 @@ impl<T> SimpleQueue<T> {
     /// assert_eq!(queue.qsize(), 1);
     /// ```
     pub fn put(&self, item: T) -> Result<(), PutError<T>> {
-        self.core.put(item, Wait::No)
+        self.core.put(item, None)
     }
 
     /// Removes and returns the oldest item, waiting while there is none.
@@ -69,7 +69,7 @@ impl<T> SimpleQueue<T> {
     /// assert_eq!(queue.get(), Ok(1));
     /// ```
     pub fn get(&self) -> Result<T, GetError> {
-        self.core.get(Wait::Until(None))
+        self.core.get(None)
     }
 
     /// The oldest item if there is one now. Python: `queue.get_nowait()`.
@@ -82,7 +82,7 @@ impl<T> SimpleQueue<T> {
     /// assert!(queue.try_get().is_err());
     /// ```
     pub fn try_get(&self) -> Result<T, GetError> {
-        self.core.get(Wait::No)
+        self.core.get(Some(Instant::now()))
     }
 
     /// The oldest item, waiting at most `timeout`. Python: `queue.get(timeout=t)`.
@@ -91,12 +91,27 @@ impl<T> SimpleQueue<T> {
     /// [`GetError::Empty`] when the time ran out.
     ///
     /// ```
-    /// use std::time::Duration;
+    /// use std::time::{Duration, Instant};
     /// let queue = lockstep_queue::SimpleQueue::<u8>::new();
     /// assert!(queue.get_timeout(Duration::from_millis(5)).is_err());
     /// ```
     pub fn get_timeout(&self, timeout: Duration) -> Result<T, GetError> {
-        self.core.get(Wait::Until(deadline(timeout)))
+        self.core.get(deadline(timeout))
+    }
+
+    /// Removes and returns the oldest item, waiting until `deadline` at
+    /// most: the `Instant` form of [`get_timeout`](Self::get_timeout).
+    ///
+    /// # Errors
+    /// [`GetError::Empty`] when the deadline passed.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// let queue = lockstep_queue::SimpleQueue::<u8>::new();
+    /// assert!(queue.get_until(Instant::now() + Duration::from_millis(5)).is_err());
+    /// ```
+    pub fn get_until(&self, deadline: Instant) -> Result<T, GetError> {
+        self.core.get(Some(deadline))
     }
 
     /// How many items are queued now. Python: `queue.qsize()`.

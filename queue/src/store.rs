@@ -5,22 +5,53 @@
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
-/// A container with a removal order. Python: `Queue._put`/`_get`/`_qsize`.
-pub(crate) trait Store<T> {
+/// Where a [`BaseQueue`](crate::BaseQueue) keeps its items, and so the
+/// order they leave in: Python's `Queue._init`/`_put`/`_get`/`_qsize`,
+/// which its subclasses override. The queue calls these with its lock held;
+/// a panic in one (say in an item's `Ord`) releases the lock and reaches
+/// the caller, and the queue stays usable.
+///
+/// ```
+/// use lockstep_queue::{Fifo, Store};
+/// let mut items = Fifo::with_capacity(2);
+/// items.push('a');
+/// items.push('b');
+/// assert_eq!((items.pop(), items.len()), (Some('a'), 1));
+/// ```
+pub trait Store<T> {
+    /// The queue's name in its `Debug` output.
+    const NAME: &'static str = "BaseQueue";
+
+    /// An empty store with room for `capacity` items. Python: `_init`.
     fn with_capacity(capacity: usize) -> Self;
+
+    /// Adds an item. Python: `_put`.
     fn push(&mut self, item: T);
+
+    /// Removes the next item in this store's order. Python: `_get`.
     fn pop(&mut self) -> Option<T>;
+
+    /// How many items it holds. Python: `_qsize`.
     fn len(&self) -> usize;
+
+    /// Whether it holds none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Takes every item out (for an immediate shutdown), in removal order.
     fn drain_all(&mut self) -> Vec<T> {
         std::iter::from_fn(|| self.pop()).collect()
     }
 }
 
-/// First in, first out. Python: `queue.Queue`.
-pub(crate) struct Fifo<T>(VecDeque<T>);
+/// First in, first out: the store of [`Queue`](crate::Queue).
+#[derive(Debug)]
+pub struct Fifo<T>(VecDeque<T>);
 
 impl<T> Store<T> for Fifo<T> {
+    const NAME: &'static str = "Queue";
+
     fn with_capacity(capacity: usize) -> Self {
         Fifo(VecDeque::with_capacity(capacity))
     }
@@ -38,10 +69,13 @@ impl<T> Store<T> for Fifo<T> {
     }
 }
 
-/// Last in, first out. Python: `queue.LifoQueue`.
-pub(crate) struct Lifo<T>(Vec<T>);
+/// Last in, first out: the store of [`LifoQueue`](crate::LifoQueue).
+#[derive(Debug)]
+pub struct Lifo<T>(Vec<T>);
 
 impl<T> Store<T> for Lifo<T> {
+    const NAME: &'static str = "LifoQueue";
+
     fn with_capacity(capacity: usize) -> Self {
         Lifo(Vec::with_capacity(capacity))
     }
@@ -56,9 +90,9 @@ impl<T> Store<T> for Lifo<T> {
     }
 }
 
-/// Smallest first; among equal items, first in first out (stable).
-/// Python: `queue.PriorityQueue`, which is not stable.
-pub(crate) struct Priority<T> {
+/// Smallest first; among equal items, first in first out (stable): the
+/// store of [`PriorityQueue`](crate::PriorityQueue). Python's is not stable.
+pub struct Priority<T> {
     heap: BinaryHeap<Ranked<T>>,
     /// Insertion counter: the tie-breaker that makes equal items FIFO.
     next_seq: u64,
@@ -92,6 +126,8 @@ impl<T: Ord> PartialEq for Ranked<T> {
 impl<T: Ord> Eq for Ranked<T> {}
 
 impl<T: Ord> Store<T> for Priority<T> {
+    const NAME: &'static str = "PriorityQueue";
+
     fn with_capacity(capacity: usize) -> Self {
         Priority { heap: BinaryHeap::with_capacity(capacity), next_seq: 0 }
     }

@@ -6,7 +6,9 @@ use lockstep_sync::atomic::AtomicUsize;
 use lockstep_sync::atomic::Ordering::Relaxed;
 use lockstep_sync::{ReleaseError, deadlock, thread_id};
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+mod condvar;
 
 /// No thread owns the lock.
 const NO_OWNER: usize = 0;
@@ -156,6 +158,20 @@ impl RLock {
         self.acquire_with(|raw| raw.acquire_timeout(timeout))
     }
 
+    /// Like [`acquire_timeout`](RLock::acquire_timeout) with the deadline
+    /// as an `Instant`, for several waits sharing one deadline.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// let rlock = lockstep_rlock::RLock::new();
+    /// assert!(rlock.acquire_until(Instant::now() + Duration::from_secs(1)));
+    /// # rlock.release().unwrap();
+    /// ```
+    #[inline]
+    pub fn acquire_until(&self, deadline: Instant) -> bool {
+        self.acquire_with(|raw| raw.acquire_until(deadline))
+    }
+
     /// Undoes one acquire by the owner; the lock is freed when the count
     /// reaches zero. Python: `rlock.release()`.
     ///
@@ -237,59 +253,6 @@ impl RLock {
         }
     }
 
-    /// Releases every level the calling thread holds at once and returns
-    /// how many there were, for [`acquire_restore`](RLock::acquire_restore).
-    /// This is how a condition variable gives the lock up while it waits.
-    /// Python: `rlock._release_save()`.
-    ///
-    /// # Errors
-    /// [`ReleaseError::NotOwner`] when the caller does not own the lock;
-    /// nothing changes.
-    ///
-    /// ```
-    /// let rlock = lockstep_rlock::RLock::new();
-    /// rlock.acquire();
-    /// rlock.acquire();
-    /// let depth = rlock.release_save().unwrap();
-    /// assert_eq!(depth, 2);
-    /// assert!(!rlock.locked());
-    /// rlock.acquire_restore(depth);
-    /// assert_eq!(rlock.recursion_count(), 2);
-    /// # rlock.release().unwrap(); rlock.release().unwrap();
-    /// ```
-    pub fn release_save(&self) -> Result<usize, ReleaseError> {
-        if !self.is_owned() {
-            return Err(ReleaseError::NotOwner);
-        }
-        // Relaxed: as in `release`; the raw release publishes.
-        let depth = self.count.swap(0, Relaxed);
-        self.owner.store(NO_OWNER, Relaxed);
-        deadlock::released(self.id());
-        let released = self.raw.release();
-        debug_assert!(released.is_ok(), "an owned RLock holds its raw lock");
-        Ok(depth)
-    }
-
-    /// Acquires the lock (waiting as [`acquire`](RLock::acquire) does) and
-    /// adds `depth` levels at once: undoes [`release_save`](RLock::release_save).
-    /// Python: `rlock._acquire_restore(state)`.
-    ///
-    /// ```
-    /// let rlock = lockstep_rlock::RLock::new();
-    /// rlock.acquire_restore(3);
-    /// assert_eq!(rlock.recursion_count(), 3);
-    /// assert_eq!(rlock.release_save(), Ok(3));
-    /// ```
-    pub fn acquire_restore(&self, depth: usize) {
-        if depth == 0 {
-            return;
-        }
-        self.acquire();
-        // Relaxed: we own the lock; only the owner touches the count.
-        let restored = self.count.load(Relaxed) - 1 + depth;
-        self.count.store(restored, Relaxed);
-    }
-
     /// Acquires and returns a guard that releases once when dropped.
     /// Python: `with rlock:`.
     ///
@@ -334,6 +297,19 @@ impl RLock {
     #[inline]
     pub fn try_lock_for(&self, timeout: Duration) -> Option<RLockGuard<'_>> {
         self.acquire_timeout(timeout).then(|| RLockGuard::new(self))
+    }
+
+    /// Waits until `deadline` at most and returns a guard, or `None`.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// let rlock = lockstep_rlock::RLock::new();
+    /// let _outer = rlock.lock();
+    /// assert!(rlock.try_lock_until(Instant::now() + Duration::from_millis(1)).is_some());
+    /// ```
+    #[inline]
+    pub fn try_lock_until(&self, deadline: Instant) -> Option<RLockGuard<'_>> {
+        self.acquire_until(deadline).then(|| RLockGuard::new(self))
     }
 
     /// Re-enters if the caller owns the lock, else takes the raw lock with

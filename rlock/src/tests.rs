@@ -80,24 +80,3 @@ fn rlock_is_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<RLock>();
 }
-
-#[test]
-fn release_save_by_non_owner_changes_nothing() {
-    let rlock = RLock::new();
-    assert_eq!(rlock.release_save(), Err(ReleaseError::NotOwner));
-    rlock.acquire();
-    std::thread::scope(|s| {
-        s.spawn(|| assert_eq!(rlock.release_save(), Err(ReleaseError::NotOwner)));
-    });
-    assert_eq!(rlock.recursion_count(), 1);
-}
-
-#[test]
-fn acquire_restore_on_top_of_own_hold_adds_levels() {
-    let rlock = RLock::new();
-    rlock.acquire();
-    rlock.acquire_restore(2);
-    assert_eq!(rlock.recursion_count(), 3);
-    assert_eq!(rlock.release_save(), Ok(3));
-    assert!(!rlock.locked());
-}

@@ -67,6 +67,21 @@ macro_rules! shared_methods {
             self.raw.acquire_timeout(timeout)
         }
 
+        /// Waits until `deadline` at most for a permit: the `Instant` form
+        /// of [`acquire_timeout`](Self::acquire_timeout).
+        ///
+        /// ```
+        /// use std::time::{Duration, Instant};
+        #[doc = concat!("let sem = lockstep_semaphore::", stringify!($name), "::new(1);")]
+        /// let deadline = Instant::now() + Duration::from_millis(5);
+        /// assert!(sem.acquire_until(deadline));
+        /// assert!(!sem.acquire_until(deadline));
+        /// ```
+        #[inline]
+        pub fn acquire_until(&self, deadline: std::time::Instant) -> bool {
+            self.raw.acquire_until(deadline)
+        }
+
         /// The permits available now (a snapshot). Python: `sem._value`.
         ///
         /// ```
@@ -120,6 +135,18 @@ macro_rules! shared_methods {
         #[inline]
         pub fn try_permit_for(&self, timeout: std::time::Duration) -> Option<$crate::SemaphorePermit<'_>> {
             self.raw.acquire_timeout(timeout).then(|| $crate::SemaphorePermit::new(&self.raw))
+        }
+
+        /// A permit guard if one could be taken by `deadline`, else `None`.
+        ///
+        /// ```
+        /// use std::time::{Duration, Instant};
+        #[doc = concat!("let sem = lockstep_semaphore::", stringify!($name), "::new(0);")]
+        /// assert!(sem.try_permit_until(Instant::now() + Duration::from_millis(5)).is_none());
+        /// ```
+        #[inline]
+        pub fn try_permit_until(&self, deadline: std::time::Instant) -> Option<$crate::SemaphorePermit<'_>> {
+            self.raw.acquire_until(deadline).then(|| $crate::SemaphorePermit::new(&self.raw))
         }
     };
 }

@@ -69,6 +69,11 @@ impl RawSemaphore {
         self.try_acquire() || (!timeout.is_zero() && self.acquire_slow(deadline(timeout)))
     }
 
+    #[inline]
+    pub(crate) fn acquire_until(&self, deadline: Instant) -> bool {
+        self.try_acquire() || self.acquire_slow(Some(deadline))
+    }
+
     /// Adds `n` permits (none if `n == 0`) and wakes at most `n` waiters.
     /// With a bound, `Err(TooManyReleases)` and no change if the count would
     /// pass it; without one, the count stops at `MAX_PERMITS`.
@@ -140,7 +145,7 @@ impl RawSemaphore {
                     // if there is still no permit and the bit is still ours.
                     || self.state.load(Relaxed) == WAITERS,
                     || {},
-                    |was_last| {
+                    |_, was_last| {
                         if was_last {
                             // Relaxed: under the queue lock, as `validate`.
                             self.state.fetch_and(!WAITERS, Relaxed);

@@ -42,6 +42,7 @@ mod error;
 #[cfg(any(loom, shuttle))]
 mod model;
 pub mod park;
+pub mod wait_queue;
 
 pub use error::ReleaseError;
 

@@ -6,22 +6,28 @@
 //! behaviour that CPYTHON.md section 5 or lockstep's docs promise beyond
 //! CPython's suite.
 //!
-//! Not ported: the `Condition(Lock())` half of `test_acquire` (lockstep's
-//! condition always uses its own `RLock`), and `ConditionAsRLockTests`
-//! (the lock is a plain `RLock`, covered by `lock_conformance.rs`).
+//! The `Condition(Lock())` half of `test_acquire`, and the notify checks
+//! over a plain `Lock` (shared by two conditions, as `queue.Queue` shares
+//! its mutex), are in `condition_conformance/over_lock.rs`.
+//!
+//! Not ported: `ConditionAsRLockTests` (the lock is a plain `RLock`,
+//! covered by `lock_conformance.rs`).
 //!
 //! No sleeps order the threads. A waiter signals while it still holds the
 //! lock and only then waits; `wait` queues the thread before it releases the
 //! lock, so once the main thread has taken the lock after that signal, the
 //! waiter is queued. That queues waiters in a known order.
 
-use lockstep::{Condition, ConditionError, Mutex, ReleaseError};
+use lockstep::{Condition, ConditionError, ConditionLock, Mutex, ReleaseError};
 use lockstep_tests::{bunch, stays, wait_until};
 use std::sync::atomic::Ordering::SeqCst;
 use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
+
+#[path = "condition_conformance/over_lock.rs"]
+mod over_lock;
 
 /// How many yields a "nothing happens" check lasts.
 const CHANCES: usize = 1_000;
@@ -31,9 +37,9 @@ const LONG: Duration = Duration::from_secs(60);
 /// Starts `waiters` threads on `scope` one after another; each takes the
 /// lock, then runs `wait(index)` (which must wait on `cond` first thing).
 /// Returns once all of them are queued on `cond`, oldest first by index.
-fn queue_waiters<'scope>(
+fn queue_waiters<'scope, L: ConditionLock + Sync>(
     scope: &'scope thread::Scope<'scope, '_>,
-    cond: &'scope Condition,
+    cond: &'scope Condition<L>,
     waiters: usize,
     wait: impl Fn(usize) + Send + Sync + Copy + 'scope,
 ) {
@@ -125,11 +131,11 @@ fn unacquired_notify() {
 /// CPython's `_check_notify`: 5 waiters, each waiting twice, record
 /// `(notified, phase)`; `notify(3)`, `notify(5)` and `notify_all()` must
 /// wake exactly 3, then 5, then the last 2, all reporting `true`.
-fn check_notify(cond: &Condition) {
+fn check_notify<L: ConditionLock + Sync>(cond: &Condition<L>) {
     let phase = AtomicUsize::new(0);
     let (first, second) = (Mutex::new(Vec::new()), Mutex::new(Vec::new()));
     let counts = || (first.lock().len(), second.lock().len());
-    let notify_in_phase = |now: usize, notify: &dyn Fn(&Condition)| {
+    let notify_in_phase = |now: usize, notify: &dyn Fn(&Condition<L>)| {
         let _held = cond.lock();
         phase.store(now, SeqCst);
         notify(cond);

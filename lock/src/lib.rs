@@ -4,7 +4,7 @@
 //!   Python. Acquire with [`Lock::acquire`]/[`Lock::release`] or with a
 //!   guard ([`Lock::lock`], Python's `with lock:`).
 //! - [`RawLock`]: the one-byte state machine underneath, also the raw lock of
-//!   [`Mutex<T>`] (a data-carrying lock, `lock_api::Mutex<RawLock, T>`).
+//!   [`Mutex<T>`] (a data-carrying lock), and of `lock_api::Mutex<RawLock, T>`.
 //!
 //! ```
 //! use lockstep_lock::Lock;
@@ -19,12 +19,10 @@
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
 
 mod lock;
-#[cfg(not(loom))]
 mod mutex;
 mod raw;
 
 pub use lock::{Lock, LockGuard};
 pub use lockstep_sync::ReleaseError;
-#[cfg(not(loom))]
 pub use mutex::{Mutex, MutexGuard};
 pub use raw::RawLock;

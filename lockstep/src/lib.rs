@@ -55,7 +55,6 @@ pub use lockstep_condition::{
 pub use lockstep_event::Event;
 #[doc(inline)]
 pub use lockstep_lock::{Lock, LockGuard, RawLock};
-#[cfg(not(loom))]
 #[doc(inline)]
 pub use lockstep_lock::{Mutex, MutexGuard};
 #[doc(inline)]

@@ -1,6 +1,12 @@
-//! Python's `threading.Condition` for Rust: threads wait, holding an
-//! `RLock`, until another thread notifies them; and `threading.Barrier`,
-//! which CPython builds on a `Condition` and so do we.
+//! Python's `threading.Condition` for Rust: threads wait, holding its lock
+//! (an `RLock`, or the `Lock`/`RLock` you give it, as `Condition(lock)`),
+//! until another thread notifies them; and `threading.Barrier`, which
+//! CPython builds on a `Condition` and so do we.
+//!
+//! Waiting and notifying go through the one wait queue of `lockstep-sync`
+//! (also under the queues): a waiter queues before it lets the lock go, and
+//! a notify made with the lock held moves the waiter onto the lock's own
+//! queue (parking_lot's requeue) rather than waking it to block there.
 //!
 //! ```
 //! use lockstep_condition::Condition;

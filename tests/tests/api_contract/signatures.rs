@@ -1,0 +1,224 @@
+//! Every `pub fn` that docs/API.md lists, as a function-pointer type the
+//! real item must coerce to: a renamed method, a changed argument or return
+//! type, or a lost `const` fails to compile here.
+
+// The signatures are spelled out on purpose: they are what is checked.
+#![allow(clippy::type_complexity)]
+
+use lockstep::deadlock::{self, Deadlock};
+use lockstep::{
+    Barrier, BoundedSemaphore, BrokenBarrierError, Condition, ConditionError, ConditionGuard, Event,
+    GetError, LifoQueue, Lock, LockGuard, Mutex, MutexGuard, PriorityQueue, PutError, Queue, RLock,
+    RLockGuard, ReleaseError, Semaphore, SemaphorePermit, SimpleQueue, TaskDoneError,
+};
+use std::time::Duration;
+
+/// Coerces each `Type::name` to its `fn` type, and returns the
+/// `("Type", "name")` pairs so checked, for the test to compare with the
+/// doc. `Type<Args>` names a generic type's instance (`Queue<u8>::new`).
+/// A guard's methods take its lifetime from the `impl` block, so their
+/// checks name one (`'static`) instead of a `for<'a>` pointer.
+macro_rules! checked {
+    ($($ty:ident $(<$($arg:ty),*>)? :: $name:ident : $sig:ty;)*) => {{
+        $(let _: $sig = $ty $(::<$($arg),*>)? :: $name;)*
+        vec![$((stringify!($ty), stringify!($name))),*]
+    }};
+}
+
+/// The three bounded queue kinds share every method, so one list serves
+/// each (`$queue` is `Queue`, `LifoQueue` or `PriorityQueue`).
+macro_rules! bounded_queue {
+    ($queue:ident) => {
+        checked! {
+            $queue<u8>::new: fn(usize) -> $queue<u8>;
+            $queue<u8>::put: fn(&$queue<u8>, u8) -> Result<(), PutError<u8>>;
+            $queue<u8>::try_put: fn(&$queue<u8>, u8) -> Result<(), PutError<u8>>;
+            $queue<u8>::put_timeout: fn(&$queue<u8>, u8, Duration) -> Result<(), PutError<u8>>;
+            $queue<u8>::get: fn(&$queue<u8>) -> Result<u8, GetError>;
+            $queue<u8>::try_get: fn(&$queue<u8>) -> Result<u8, GetError>;
+            $queue<u8>::get_timeout: fn(&$queue<u8>, Duration) -> Result<u8, GetError>;
+            $queue<u8>::qsize: fn(&$queue<u8>) -> usize;
+            $queue<u8>::empty: fn(&$queue<u8>) -> bool;
+            $queue<u8>::full: fn(&$queue<u8>) -> bool;
+            $queue<u8>::maxsize: fn(&$queue<u8>) -> usize;
+            $queue<u8>::set_maxsize: fn(&$queue<u8>, usize);
+            $queue<u8>::task_done: fn(&$queue<u8>) -> Result<(), TaskDoneError>;
+            $queue<u8>::join: fn(&$queue<u8>);
+            $queue<u8>::unfinished_tasks: fn(&$queue<u8>) -> usize;
+            $queue<u8>::shutdown: fn(&$queue<u8>, bool);
+            $queue<u8>::is_shutdown: fn(&$queue<u8>) -> bool;
+        }
+    };
+}
+
+/// The semaphores' shared methods (everything but `new` and `release`).
+macro_rules! semaphore {
+    ($sem:ident) => {
+        checked! {
+            $sem::acquire: fn(&$sem);
+            $sem::try_acquire: fn(&$sem) -> bool;
+            $sem::acquire_timeout: fn(&$sem, Duration) -> bool;
+            $sem::value: fn(&$sem) -> usize;
+            $sem::permit: fn(&$sem) -> SemaphorePermit<'_>;
+            $sem::try_permit: fn(&$sem) -> Option<SemaphorePermit<'_>>;
+            $sem::try_permit_for: fn(&$sem, Duration) -> Option<SemaphorePermit<'_>>;
+        }
+    };
+}
+
+/// Every checked `(type, fn)` pair.
+pub(crate) fn checked() -> Vec<(&'static str, &'static str)> {
+    let mut all = vec![];
+    all.extend(checked! {
+        Lock::new: fn() -> Lock;
+        Lock::named: fn(&'static str) -> Lock;
+        Lock::name: fn(&Lock) -> Option<&'static str>;
+        Lock::acquire: fn(&Lock);
+        Lock::try_acquire: fn(&Lock) -> bool;
+        Lock::acquire_timeout: fn(&Lock, Duration) -> bool;
+        Lock::release: fn(&Lock) -> Result<(), ReleaseError>;
+        Lock::locked: fn(&Lock) -> bool;
+        Lock::lock: fn(&Lock) -> LockGuard<'_>;
+        Lock::try_lock: fn(&Lock) -> Option<LockGuard<'_>>;
+        Lock::try_lock_for: fn(&Lock, Duration) -> Option<LockGuard<'_>>;
+        LockGuard::lock: for<'a> fn(&'a LockGuard<'static>) -> &'a Lock;
+    });
+    all.extend(checked! {
+        Mutex<u8>::new: fn(u8) -> Mutex<u8>;
+        Mutex<u8>::lock: fn(&Mutex<u8>) -> MutexGuard<'_, u8>;
+        Mutex<u8>::try_lock: fn(&Mutex<u8>) -> Option<MutexGuard<'_, u8>>;
+        Mutex<u8>::try_lock_for: fn(&Mutex<u8>, Duration) -> Option<MutexGuard<'_, u8>>;
+        Mutex<u8>::try_lock_until: fn(&Mutex<u8>, std::time::Instant) -> Option<MutexGuard<'_, u8>>;
+        Mutex<u8>::is_locked: fn(&Mutex<u8>) -> bool;
+        Mutex<u8>::get_mut: fn(&mut Mutex<u8>) -> &mut u8;
+        Mutex<u8>::into_inner: fn(Mutex<u8>) -> u8;
+    });
+    all.extend(checked! {
+        RLock::new: fn() -> RLock;
+        RLock::named: fn(&'static str) -> RLock;
+        RLock::name: fn(&RLock) -> Option<&'static str>;
+        RLock::acquire: fn(&RLock);
+        RLock::try_acquire: fn(&RLock) -> bool;
+        RLock::acquire_timeout: fn(&RLock, Duration) -> bool;
+        RLock::release: fn(&RLock) -> Result<(), ReleaseError>;
+        RLock::locked: fn(&RLock) -> bool;
+        RLock::is_owned: fn(&RLock) -> bool;
+        RLock::recursion_count: fn(&RLock) -> usize;
+        RLock::lock: fn(&RLock) -> RLockGuard<'_>;
+        RLock::try_lock: fn(&RLock) -> Option<RLockGuard<'_>>;
+        RLock::try_lock_for: fn(&RLock, Duration) -> Option<RLockGuard<'_>>;
+        RLockGuard::rlock: fn(&RLockGuard<'static>) -> &'static RLock;
+    });
+    all.extend(checked! {
+        Condition::new: fn() -> Condition;
+        Condition::named: fn(&'static str) -> Condition;
+        Condition::rlock: fn(&Condition) -> &RLock;
+        Condition::acquire: fn(&Condition);
+        Condition::try_acquire: fn(&Condition) -> bool;
+        Condition::release: fn(&Condition) -> Result<(), ReleaseError>;
+        Condition::locked: fn(&Condition) -> bool;
+        Condition::is_owned: fn(&Condition) -> bool;
+        Condition::lock: fn(&Condition) -> ConditionGuard<'_>;
+        Condition::wait: fn(&Condition) -> Result<(), ConditionError>;
+        Condition::wait_timeout: fn(&Condition, Duration) -> Result<bool, ConditionError>;
+        Condition::wait_for: fn(&Condition, fn() -> bool, Option<Duration>) -> Result<bool, ConditionError>;
+        Condition::notify: fn(&Condition, usize) -> Result<(), ConditionError>;
+        Condition::notify_all: fn(&Condition) -> Result<(), ConditionError>;
+        ConditionGuard::condition: fn(&ConditionGuard<'static>) -> &'static Condition;
+        ConditionGuard::wait: fn(&mut ConditionGuard<'static>);
+        ConditionGuard::wait_timeout: fn(&mut ConditionGuard<'static>, Duration) -> bool;
+        ConditionGuard::wait_for: fn(&mut ConditionGuard<'static>, fn() -> bool, Option<Duration>) -> bool;
+        ConditionGuard::notify: fn(&ConditionGuard<'static>, usize);
+        ConditionGuard::notify_all: fn(&ConditionGuard<'static>);
+    });
+    all.extend(checked! {
+        Barrier::new: fn(usize) -> Barrier;
+        Barrier::with_action: fn(Barrier, fn()) -> Barrier;
+        Barrier::with_timeout: fn(Barrier, Duration) -> Barrier;
+        Barrier::wait: fn(&Barrier) -> Result<usize, BrokenBarrierError>;
+        Barrier::wait_timeout: fn(&Barrier, Duration) -> Result<usize, BrokenBarrierError>;
+        Barrier::reset: fn(&Barrier);
+        Barrier::abort: fn(&Barrier);
+        Barrier::parties: fn(&Barrier) -> usize;
+        Barrier::n_waiting: fn(&Barrier) -> usize;
+        Barrier::broken: fn(&Barrier) -> bool;
+    });
+    all.extend(checked! {
+        Event::new: fn() -> Event;
+        Event::set: fn(&Event);
+        Event::clear: fn(&Event);
+        Event::is_set: fn(&Event) -> bool;
+        Event::wait: fn(&Event);
+        Event::wait_timeout: fn(&Event, Duration) -> bool;
+    });
+    all.extend(checked! {
+        Semaphore::new: fn(usize) -> Semaphore;
+        Semaphore::release: fn(&Semaphore);
+        Semaphore::release_n: fn(&Semaphore, usize);
+        BoundedSemaphore::new: fn(usize) -> BoundedSemaphore;
+        BoundedSemaphore::initial_value: fn(&BoundedSemaphore) -> usize;
+        BoundedSemaphore::release: fn(&BoundedSemaphore) -> Result<(), ReleaseError>;
+        BoundedSemaphore::release_n: fn(&BoundedSemaphore, usize) -> Result<(), ReleaseError>;
+        SemaphorePermit::forget: fn(SemaphorePermit<'static>);
+    });
+    all.extend(semaphore!(Semaphore));
+    all.extend(semaphore!(BoundedSemaphore));
+    all.extend(bounded_queue!(Queue));
+    all.extend(bounded_queue!(LifoQueue));
+    all.extend(bounded_queue!(PriorityQueue));
+    all.extend(checked! {
+        SimpleQueue<u8>::new: fn() -> SimpleQueue<u8>;
+        SimpleQueue<u8>::put: fn(&SimpleQueue<u8>, u8) -> Result<(), PutError<u8>>;
+        SimpleQueue<u8>::get: fn(&SimpleQueue<u8>) -> Result<u8, GetError>;
+        SimpleQueue<u8>::try_get: fn(&SimpleQueue<u8>) -> Result<u8, GetError>;
+        SimpleQueue<u8>::get_timeout: fn(&SimpleQueue<u8>, Duration) -> Result<u8, GetError>;
+        SimpleQueue<u8>::qsize: fn(&SimpleQueue<u8>) -> usize;
+        SimpleQueue<u8>::empty: fn(&SimpleQueue<u8>) -> bool;
+        PutError<u8>::into_inner: fn(PutError<u8>) -> u8;
+    });
+    all.extend(checked! {
+        deadlock::check: fn() -> Vec<Deadlock>;
+        deadlock::blocked: fn() -> Vec<(String, String)>;
+    });
+    all
+}
+
+/// What the doc's "Everywhere" section promises of every type: thread
+/// safety, `const` construction for `static`s, and `Error` on every error.
+#[allow(dead_code)]
+fn promises() {
+    fn send_sync<T: Send + Sync>() {}
+    fn error<E: std::error::Error + Send + Sync + 'static>() {}
+    send_sync::<Lock>();
+    send_sync::<RLock>();
+    send_sync::<Mutex<u8>>();
+    send_sync::<Condition>();
+    send_sync::<Barrier>();
+    send_sync::<Event>();
+    send_sync::<Semaphore>();
+    send_sync::<BoundedSemaphore>();
+    send_sync::<Queue<u8>>();
+    send_sync::<LifoQueue<u8>>();
+    send_sync::<PriorityQueue<u8>>();
+    send_sync::<SimpleQueue<u8>>();
+    // A Lock's guard and a permit may be dropped on another thread.
+    fn send<T: Send>() {}
+    send::<LockGuard<'_>>();
+    send::<MutexGuard<'_, u8>>();
+    send::<SemaphorePermit<'_>>();
+    error::<ReleaseError>();
+    error::<ConditionError>();
+    error::<BrokenBarrierError>();
+    error::<PutError<u8>>();
+    error::<GetError>();
+    error::<TaskDoneError>();
+
+    static LOCKS: [Lock; 2] = [Lock::new(), Lock::named("lock")];
+    static RLOCKS: [RLock; 2] = [RLock::new(), RLock::named("rlock")];
+    static MUTEX: Mutex<u8> = Mutex::new(0);
+    static CONDITIONS: [Condition; 2] = [Condition::new(), Condition::named("condition")];
+    static EVENT: Event = Event::new();
+    static SEMAPHORE: Semaphore = Semaphore::new(1);
+    static BOUNDED: BoundedSemaphore = BoundedSemaphore::new(1);
+    let _ = (&LOCKS, &RLOCKS, &MUTEX, &CONDITIONS, &EVENT, &SEMAPHORE, &BOUNDED);
+}

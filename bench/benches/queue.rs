@@ -177,8 +177,8 @@ fn put_get_one_thread(c: &mut Criterion) {
     });
     assert!(rx.try_recv().is_err());
 
-    // ~500 ns here: each of its two notify_one calls is a FUTEX_WAKE
-    // syscall, waiter or not (~250 ns each on this VM).
+    // Slow here by construction: each of its two notify_one calls is a
+    // FUTEX_WAKE syscall, waiter or not.
     let condvar_queue = CondvarQueue::new(CAPACITY);
     group.bench_function("std Mutex<VecDeque>+2 Condvars put+get", |b| {
         b.iter(|| {
@@ -360,12 +360,12 @@ fn spsc_1024(c: &mut Criterion) {
 
 fn mpmc_2p2c_1024(c: &mut Criterion) {
     let mut group = c.benchmark_group("mpmc_2p2c_1024");
-    // Four workers on two cores. On a quiet machine lockstep::Queue's
-    // samples here were bimodal, ~5 ms or ~30-58 ms per iteration (median
-    // ~2-3 Melem/s, crossbeam's ~41-45): its getters and putters park as
-    // soon as the queue is empty or full, so in the slow mode nearly every
-    // item costs a futex wake and a wait (perf: ~90% of the time in futex
-    // syscalls and context switches). crossbeam spins and yields first.
+    // Four workers on two cores: a worker descheduled while holding the
+    // queue's lock stalls the other three, so samples can be bimodal (in
+    // the slow mode nearly every item costs a futex wake and a wait).
+    // lockstep's getters and putters, like crossbeam's, spin and yield a
+    // few rounds before parking. For the current ratios run the benches and
+    // `cargo run -p lockstep-bench --bin ratios` (see the README).
     threaded_group(&mut group);
 
     group.bench_function("lockstep::Queue(1024)", |b| {

@@ -1,4 +1,4 @@
-//! lockstep's semaphores, event and condition side by side with what a Rust
+//! lockstep's semaphores and event side by side with what a Rust
 //! user would pick or hand-roll instead.
 //!
 //! Each criterion group puts the contestants in one run, so their numbers
@@ -27,13 +27,9 @@
 //!   call, 20 equal samples), wait at a barrier, and run all of that
 //!   sample's iterations back to back. The clock starts when the barrier
 //!   opens and stops when both have been joined, so spawning is not timed.
-//! - `condition_ping_pong`: two threads take turns [`ROUND_TRIPS`] times
-//!   (thread 0 waits for turn 0, hands the turn to 1 and notifies; thread 1
-//!   the other way round), so every hand-over is a sleep and a wake-up.
-//!   `lockstep::Condition` (`lock()`, `wait_for`, `notify(1)`, Python's
-//!   `with cond: cond.wait_for(...)`) against `std::sync::Mutex<usize>` +
-//!   `Condvar` (`wait_while`, `notify_one`) and `parking_lot::Mutex<usize>`
-//!   + `Condvar`, through the same harness as `semaphore_contended`.
+//!
+//! `Condition` (ping-pong and a `notify_all` broadcast) has its own file,
+//! `condition.rs`.
 //!
 //! The project's targets: uncontended Semaphore acquire+release within 2×
 //! of parking_lot's Mutex lock+unlock; Event::wait on a set event within
@@ -48,29 +44,22 @@
 //! of 0.55 ns (the lesson of lock.rs, in another form).
 //!
 //! Run with `cargo bench -p lockstep-bench --bench sync -- --noplot`: about
-//! 1.5 minutes after the build on a 2-core machine. Uncontended medians
+//! a minute after the build on a 2-core machine. Uncontended medians
 //! repeat to ~0.2 ns across runs unless other processes compete for the
 //! cores; the two-thread groups are noisy on 2 cores (compare medians over
 //! more than one run, and look at the fastest samples in
-//! `target/criterion/<group>/<bench>/new/sample.json`). `condition_ping_pong`
-//! mostly measures wake-up latency, which depends on where the scheduler
-//! puts the two threads: `taskset -c 0` (both on one core) gives steadier,
-//! different numbers.
+//! `target/criterion/<group>/<bench>/new/sample.json`).
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use lockstep_bench::time_two_threads;
 use std::hint::black_box;
 use std::sync::Condvar;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// How many acquire/release cycles each of the two threads runs in one
 /// criterion iteration of `semaphore_contended`.
 const CYCLES_PER_THREAD: u64 = 1_000;
-
-/// How many round trips (two hand-overs: 0 → 1 → 0) one criterion
-/// iteration of `condition_ping_pong` makes.
-const ROUND_TRIPS: u64 = 1_000;
 
 /// The counting semaphore a Rust user writes from std parts: a count under
 /// a `Mutex` and a `Condvar` to sleep on while it is zero.
@@ -221,11 +210,9 @@ fn semaphore_contended(c: &mut Criterion) {
     // On 2 cores the numbers stay noisy: compare medians, and rerun before
     // believing a gap under ~40%. If another process takes a core, the two
     // workers share one and take turns, a permit is rarely short, and a
-    // sample drops towards 2 × N × the uncontended cost. Even on a quiet
-    // machine lockstep::Semaphore's samples swung between ~12 and ~80 µs
-    // (its acquire parks at once, without the brief spin the locks do, and
-    // each park costs the releaser a FUTEX_WAKE); parking_lot's stayed
-    // within ~10-20 µs.
+    // sample drops towards 2 × N × the uncontended cost. Each park costs
+    // the releaser a FUTEX_WAKE, so the samples spread with how often a
+    // waiter outlasts its brief spin; look at the spread, not one median.
     two_thread_group(&mut group);
     group.throughput(Throughput::Elements(2 * CYCLES_PER_THREAD));
 
@@ -265,70 +252,11 @@ fn semaphore_contended(c: &mut Criterion) {
     group.finish();
 }
 
-/// A `lockstep::Condition` and the turn it guards, as a Python user would
-/// write it: `turn` is read and written only while holding the condition's
-/// lock (an atomic only because `Condition` owns no data; Relaxed suffices).
-struct ConditionTurns {
-    cond: lockstep::Condition,
-    turn: AtomicUsize,
-}
-
-fn condition_ping_pong(c: &mut Criterion) {
-    let mut group = c.benchmark_group("condition_ping_pong");
-    // Every hand-over puts one thread to sleep and wakes the other, so this
-    // measures the wake-up path (parking lot or futex) more than the locks.
-    two_thread_group(&mut group);
-    group.throughput(Throughput::Elements(ROUND_TRIPS));
-
-    // Each thread makes one hand-over per round trip; every contestant
-    // checks the turn came back to thread 0, outside the timed part.
-    group.bench_function("lockstep::Condition wait_for+notify", |b| {
-        b.iter_custom(|iters| {
-            let shared = ConditionTurns { cond: lockstep::Condition::new(), turn: AtomicUsize::new(0) };
-            let elapsed = time_two_threads(&shared, iters * ROUND_TRIPS, |shared, me| {
-                let mut held = shared.cond.lock();
-                held.wait_for(|| shared.turn.load(Ordering::Relaxed) == me, None);
-                shared.turn.store(1 - me, Ordering::Relaxed);
-                held.notify(1);
-            });
-            assert_eq!(shared.turn.into_inner(), 0);
-            elapsed
-        })
-    });
-    group.bench_function("std Mutex<usize>+Condvar wait_while+notify_one", |b| {
-        b.iter_custom(|iters| {
-            let shared = (std::sync::Mutex::new(0_usize), Condvar::new());
-            let elapsed = time_two_threads(&shared, iters * ROUND_TRIPS, |(turn, cvar), me| {
-                let mut turn = cvar.wait_while(turn.lock().unwrap(), |turn| *turn != me).unwrap();
-                *turn = 1 - me;
-                cvar.notify_one();
-            });
-            assert_eq!(shared.0.into_inner().unwrap(), 0);
-            elapsed
-        })
-    });
-    group.bench_function("parking_lot Mutex<usize>+Condvar wait_while+notify_one", |b| {
-        b.iter_custom(|iters| {
-            let shared = (parking_lot::Mutex::new(0_usize), parking_lot::Condvar::new());
-            let elapsed = time_two_threads(&shared, iters * ROUND_TRIPS, |(turn, cvar), me| {
-                let mut turn = turn.lock();
-                cvar.wait_while(&mut turn, |turn| *turn != me);
-                *turn = 1 - me;
-                cvar.notify_one();
-            });
-            assert_eq!(shared.0.into_inner(), 0);
-            elapsed
-        })
-    });
-
-    group.finish();
-}
-
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(2));
-    targets = semaphore_uncontended, event_wait_when_set, semaphore_contended, condition_ping_pong
+    targets = semaphore_uncontended, event_wait_when_set, semaphore_contended
 }
 criterion_main!(benches);

@@ -7,11 +7,13 @@
 
 use lockstep::deadlock::{self, Deadlock};
 use lockstep::{
-    Barrier, BoundedSemaphore, BrokenBarrierError, Condition, ConditionError, ConditionGuard, Event,
-    GetError, LifoQueue, Lock, LockGuard, Mutex, MutexGuard, PriorityQueue, PutError, Queue, RLock,
-    RLockGuard, ReleaseError, Semaphore, SemaphorePermit, SimpleQueue, TaskDoneError,
+    Barrier, BaseQueue, BoundedSemaphore, BrokenBarrierError, Condition, ConditionError, ConditionGuard,
+    ConditionLock, Event, Fifo, GetError, Lifo, LifoQueue, Lock, LockGuard, Mutex, MutexGuard, Priority,
+    PriorityQueue, PutError, Queue, RLock, RLockGuard, RawLock, ReleaseError, Semaphore, SemaphorePermit,
+    SimpleQueue, Store, TaskDoneError,
 };
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Coerces each `Type::name` to its `fn` type, and returns the
 /// `("Type", "name")` pairs so checked, for the test to compare with the
@@ -25,28 +27,30 @@ macro_rules! checked {
     }};
 }
 
-/// The three bounded queue kinds share every method, so one list serves
-/// each (`$queue` is `Queue`, `LifoQueue` or `PriorityQueue`).
+/// `BaseQueue` and its three named kinds share every method, so one list
+/// serves each (`$queue<$arg..>` is `Queue<u8>`, `BaseQueue<u8, Fifo<u8>>`, ...).
 macro_rules! bounded_queue {
-    ($queue:ident) => {
+    ($queue:ident < $($arg:ty),* >) => {
         checked! {
-            $queue<u8>::new: fn(usize) -> $queue<u8>;
-            $queue<u8>::put: fn(&$queue<u8>, u8) -> Result<(), PutError<u8>>;
-            $queue<u8>::try_put: fn(&$queue<u8>, u8) -> Result<(), PutError<u8>>;
-            $queue<u8>::put_timeout: fn(&$queue<u8>, u8, Duration) -> Result<(), PutError<u8>>;
-            $queue<u8>::get: fn(&$queue<u8>) -> Result<u8, GetError>;
-            $queue<u8>::try_get: fn(&$queue<u8>) -> Result<u8, GetError>;
-            $queue<u8>::get_timeout: fn(&$queue<u8>, Duration) -> Result<u8, GetError>;
-            $queue<u8>::qsize: fn(&$queue<u8>) -> usize;
-            $queue<u8>::empty: fn(&$queue<u8>) -> bool;
-            $queue<u8>::full: fn(&$queue<u8>) -> bool;
-            $queue<u8>::maxsize: fn(&$queue<u8>) -> usize;
-            $queue<u8>::set_maxsize: fn(&$queue<u8>, usize);
-            $queue<u8>::task_done: fn(&$queue<u8>) -> Result<(), TaskDoneError>;
-            $queue<u8>::join: fn(&$queue<u8>);
-            $queue<u8>::unfinished_tasks: fn(&$queue<u8>) -> usize;
-            $queue<u8>::shutdown: fn(&$queue<u8>, bool);
-            $queue<u8>::is_shutdown: fn(&$queue<u8>) -> bool;
+            $queue<$($arg),*>::new: fn(usize) -> $queue<$($arg),*>;
+            $queue<$($arg),*>::put: fn(&$queue<$($arg),*>, u8) -> Result<(), PutError<u8>>;
+            $queue<$($arg),*>::try_put: fn(&$queue<$($arg),*>, u8) -> Result<(), PutError<u8>>;
+            $queue<$($arg),*>::put_timeout: fn(&$queue<$($arg),*>, u8, Duration) -> Result<(), PutError<u8>>;
+            $queue<$($arg),*>::put_until: fn(&$queue<$($arg),*>, u8, Instant) -> Result<(), PutError<u8>>;
+            $queue<$($arg),*>::get: fn(&$queue<$($arg),*>) -> Result<u8, GetError>;
+            $queue<$($arg),*>::try_get: fn(&$queue<$($arg),*>) -> Result<u8, GetError>;
+            $queue<$($arg),*>::get_timeout: fn(&$queue<$($arg),*>, Duration) -> Result<u8, GetError>;
+            $queue<$($arg),*>::get_until: fn(&$queue<$($arg),*>, Instant) -> Result<u8, GetError>;
+            $queue<$($arg),*>::qsize: fn(&$queue<$($arg),*>) -> usize;
+            $queue<$($arg),*>::empty: fn(&$queue<$($arg),*>) -> bool;
+            $queue<$($arg),*>::full: fn(&$queue<$($arg),*>) -> bool;
+            $queue<$($arg),*>::maxsize: fn(&$queue<$($arg),*>) -> usize;
+            $queue<$($arg),*>::set_maxsize: fn(&$queue<$($arg),*>, usize);
+            $queue<$($arg),*>::task_done: fn(&$queue<$($arg),*>) -> Result<(), TaskDoneError>;
+            $queue<$($arg),*>::join: fn(&$queue<$($arg),*>);
+            $queue<$($arg),*>::unfinished_tasks: fn(&$queue<$($arg),*>) -> usize;
+            $queue<$($arg),*>::shutdown: fn(&$queue<$($arg),*>, bool);
+            $queue<$($arg),*>::is_shutdown: fn(&$queue<$($arg),*>) -> bool;
         }
     };
 }
@@ -58,10 +62,12 @@ macro_rules! semaphore {
             $sem::acquire: fn(&$sem);
             $sem::try_acquire: fn(&$sem) -> bool;
             $sem::acquire_timeout: fn(&$sem, Duration) -> bool;
+            $sem::acquire_until: fn(&$sem, Instant) -> bool;
             $sem::value: fn(&$sem) -> usize;
             $sem::permit: fn(&$sem) -> SemaphorePermit<'_>;
             $sem::try_permit: fn(&$sem) -> Option<SemaphorePermit<'_>>;
             $sem::try_permit_for: fn(&$sem, Duration) -> Option<SemaphorePermit<'_>>;
+            $sem::try_permit_until: fn(&$sem, Instant) -> Option<SemaphorePermit<'_>>;
         }
     };
 }
@@ -76,11 +82,13 @@ pub(crate) fn checked() -> Vec<(&'static str, &'static str)> {
         Lock::acquire: fn(&Lock);
         Lock::try_acquire: fn(&Lock) -> bool;
         Lock::acquire_timeout: fn(&Lock, Duration) -> bool;
+        Lock::acquire_until: fn(&Lock, Instant) -> bool;
         Lock::release: fn(&Lock) -> Result<(), ReleaseError>;
         Lock::locked: fn(&Lock) -> bool;
         Lock::lock: fn(&Lock) -> LockGuard<'_>;
         Lock::try_lock: fn(&Lock) -> Option<LockGuard<'_>>;
         Lock::try_lock_for: fn(&Lock, Duration) -> Option<LockGuard<'_>>;
+        Lock::try_lock_until: fn(&Lock, Instant) -> Option<LockGuard<'_>>;
         LockGuard::lock: for<'a> fn(&'a LockGuard<'static>) -> &'a Lock;
     });
     all.extend(checked! {
@@ -88,10 +96,17 @@ pub(crate) fn checked() -> Vec<(&'static str, &'static str)> {
         Mutex<u8>::lock: fn(&Mutex<u8>) -> MutexGuard<'_, u8>;
         Mutex<u8>::try_lock: fn(&Mutex<u8>) -> Option<MutexGuard<'_, u8>>;
         Mutex<u8>::try_lock_for: fn(&Mutex<u8>, Duration) -> Option<MutexGuard<'_, u8>>;
-        Mutex<u8>::try_lock_until: fn(&Mutex<u8>, std::time::Instant) -> Option<MutexGuard<'_, u8>>;
+        Mutex<u8>::try_lock_until: fn(&Mutex<u8>, Instant) -> Option<MutexGuard<'_, u8>>;
         Mutex<u8>::is_locked: fn(&Mutex<u8>) -> bool;
         Mutex<u8>::get_mut: fn(&mut Mutex<u8>) -> &mut u8;
         Mutex<u8>::into_inner: fn(Mutex<u8>) -> u8;
+        RawLock::new: fn() -> RawLock;
+        RawLock::acquire: fn(&RawLock);
+        RawLock::try_acquire: fn(&RawLock) -> bool;
+        RawLock::acquire_timeout: fn(&RawLock, Duration) -> bool;
+        RawLock::acquire_until: fn(&RawLock, Instant) -> bool;
+        RawLock::release: fn(&RawLock) -> Result<(), ReleaseError>;
+        RawLock::locked: fn(&RawLock) -> bool;
     });
     all.extend(checked! {
         RLock::new: fn() -> RLock;
@@ -100,6 +115,7 @@ pub(crate) fn checked() -> Vec<(&'static str, &'static str)> {
         RLock::acquire: fn(&RLock);
         RLock::try_acquire: fn(&RLock) -> bool;
         RLock::acquire_timeout: fn(&RLock, Duration) -> bool;
+        RLock::acquire_until: fn(&RLock, Instant) -> bool;
         RLock::release: fn(&RLock) -> Result<(), ReleaseError>;
         RLock::locked: fn(&RLock) -> bool;
         RLock::is_owned: fn(&RLock) -> bool;
@@ -107,29 +123,41 @@ pub(crate) fn checked() -> Vec<(&'static str, &'static str)> {
         RLock::lock: fn(&RLock) -> RLockGuard<'_>;
         RLock::try_lock: fn(&RLock) -> Option<RLockGuard<'_>>;
         RLock::try_lock_for: fn(&RLock, Duration) -> Option<RLockGuard<'_>>;
+        RLock::try_lock_until: fn(&RLock, Instant) -> Option<RLockGuard<'_>>;
         RLockGuard::rlock: fn(&RLockGuard<'static>) -> &'static RLock;
     });
     all.extend(checked! {
         Condition::new: fn() -> Condition;
         Condition::named: fn(&'static str) -> Condition;
         Condition::rlock: fn(&Condition) -> &RLock;
+        // Python's Condition(lock), over each kind of lock it takes.
+        Condition::with_lock: fn(Lock) -> Condition<Lock>;
+        Condition::with_lock: fn(&'static RLock) -> Condition<&'static RLock>;
+        Condition::with_lock: fn(Arc<Lock>) -> Condition<Arc<Lock>>;
+        Condition::underlying_lock: fn(&Condition<Arc<Lock>>) -> &Lock;
+        Condition::underlying_lock: fn(&Condition) -> &RLock;
         Condition::acquire: fn(&Condition);
         Condition::try_acquire: fn(&Condition) -> bool;
         Condition::release: fn(&Condition) -> Result<(), ReleaseError>;
         Condition::locked: fn(&Condition) -> bool;
         Condition::is_owned: fn(&Condition) -> bool;
         Condition::lock: fn(&Condition) -> ConditionGuard<'_>;
+        Condition::lock: fn(&Condition<Lock>) -> ConditionGuard<'_, Lock>;
         Condition::wait: fn(&Condition) -> Result<(), ConditionError>;
         Condition::wait_timeout: fn(&Condition, Duration) -> Result<bool, ConditionError>;
+        Condition::wait_until: fn(&Condition<Lock>, Instant) -> Result<bool, ConditionError>;
         Condition::wait_for: fn(&Condition, fn() -> bool, Option<Duration>) -> Result<bool, ConditionError>;
+        Condition::wait_for_until: fn(&Condition, fn() -> bool, Instant) -> Result<bool, ConditionError>;
         Condition::notify: fn(&Condition, usize) -> Result<(), ConditionError>;
         Condition::notify_all: fn(&Condition) -> Result<(), ConditionError>;
         ConditionGuard::condition: fn(&ConditionGuard<'static>) -> &'static Condition;
         ConditionGuard::wait: fn(&mut ConditionGuard<'static>);
         ConditionGuard::wait_timeout: fn(&mut ConditionGuard<'static>, Duration) -> bool;
+        ConditionGuard::wait_until: fn(&mut ConditionGuard<'static, Lock>, Instant) -> bool;
         ConditionGuard::wait_for: fn(&mut ConditionGuard<'static>, fn() -> bool, Option<Duration>) -> bool;
         ConditionGuard::notify: fn(&ConditionGuard<'static>, usize);
         ConditionGuard::notify_all: fn(&ConditionGuard<'static>);
+        ConditionLock::get: fn(&Arc<RLock>) -> &RLock;
     });
     all.extend(checked! {
         Barrier::new: fn(usize) -> Barrier;
@@ -150,6 +178,7 @@ pub(crate) fn checked() -> Vec<(&'static str, &'static str)> {
         Event::is_set: fn(&Event) -> bool;
         Event::wait: fn(&Event);
         Event::wait_timeout: fn(&Event, Duration) -> bool;
+        Event::wait_until: fn(&Event, Instant) -> bool;
     });
     all.extend(checked! {
         Semaphore::new: fn(usize) -> Semaphore;
@@ -163,15 +192,27 @@ pub(crate) fn checked() -> Vec<(&'static str, &'static str)> {
     });
     all.extend(semaphore!(Semaphore));
     all.extend(semaphore!(BoundedSemaphore));
-    all.extend(bounded_queue!(Queue));
-    all.extend(bounded_queue!(LifoQueue));
-    all.extend(bounded_queue!(PriorityQueue));
+    all.extend(bounded_queue!(BaseQueue<u8, Fifo<u8>>));
+    all.extend(bounded_queue!(Queue<u8>));
+    all.extend(bounded_queue!(LifoQueue<u8>));
+    all.extend(bounded_queue!(PriorityQueue<u8>));
+    // Each store, through the trait (Python's _init/_put/_get/_qsize).
+    all.extend(checked! {
+        Store<u8>::with_capacity: fn(usize) -> Fifo<u8>;
+        Store<u8>::push: fn(&mut Lifo<u8>, u8);
+        Store<u8>::pop: fn(&mut Priority<u8>) -> Option<u8>;
+        Store<u8>::len: fn(&Fifo<u8>) -> usize;
+        Store<u8>::is_empty: fn(&Lifo<u8>) -> bool;
+        Store<u8>::drain_all: fn(&mut Priority<u8>) -> Vec<u8>;
+    });
+    let _: &str = <Fifo<u8> as Store<u8>>::NAME;
     all.extend(checked! {
         SimpleQueue<u8>::new: fn() -> SimpleQueue<u8>;
         SimpleQueue<u8>::put: fn(&SimpleQueue<u8>, u8) -> Result<(), PutError<u8>>;
         SimpleQueue<u8>::get: fn(&SimpleQueue<u8>) -> Result<u8, GetError>;
         SimpleQueue<u8>::try_get: fn(&SimpleQueue<u8>) -> Result<u8, GetError>;
         SimpleQueue<u8>::get_timeout: fn(&SimpleQueue<u8>, Duration) -> Result<u8, GetError>;
+        SimpleQueue<u8>::get_until: fn(&SimpleQueue<u8>, Instant) -> Result<u8, GetError>;
         SimpleQueue<u8>::qsize: fn(&SimpleQueue<u8>) -> usize;
         SimpleQueue<u8>::empty: fn(&SimpleQueue<u8>) -> bool;
         PutError<u8>::into_inner: fn(PutError<u8>) -> u8;
@@ -193,11 +234,13 @@ fn promises() {
     send_sync::<RLock>();
     send_sync::<Mutex<u8>>();
     send_sync::<Condition>();
+    send_sync::<Condition<Arc<Lock>>>();
     send_sync::<Barrier>();
     send_sync::<Event>();
     send_sync::<Semaphore>();
     send_sync::<BoundedSemaphore>();
     send_sync::<Queue<u8>>();
+    send_sync::<BaseQueue<u8, Fifo<u8>>>();
     send_sync::<LifoQueue<u8>>();
     send_sync::<PriorityQueue<u8>>();
     send_sync::<SimpleQueue<u8>>();
@@ -217,8 +260,9 @@ fn promises() {
     static RLOCKS: [RLock; 2] = [RLock::new(), RLock::named("rlock")];
     static MUTEX: Mutex<u8> = Mutex::new(0);
     static CONDITIONS: [Condition; 2] = [Condition::new(), Condition::named("condition")];
+    static OVER_LOCK: Condition<&Lock> = Condition::with_lock(&LOCKS[0]);
     static EVENT: Event = Event::new();
     static SEMAPHORE: Semaphore = Semaphore::new(1);
     static BOUNDED: BoundedSemaphore = BoundedSemaphore::new(1);
-    let _ = (&LOCKS, &RLOCKS, &MUTEX, &CONDITIONS, &EVENT, &SEMAPHORE, &BOUNDED);
+    let _ = (&LOCKS, &RLOCKS, &MUTEX, &CONDITIONS, &OVER_LOCK, &EVENT, &SEMAPHORE, &BOUNDED);
 }

@@ -4,10 +4,11 @@
 use crate::{Condition, ConditionGuard};
 use lockstep_sync::atomic::Ordering::Relaxed;
 use lockstep_sync::atomic::{AtomicU8, AtomicUsize};
+use lockstep_sync::deadline;
 use std::any::Any;
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Threads are arriving; the cycle is not complete. (Python's state 0.)
 const FILLING: u8 = 0;
@@ -152,7 +153,7 @@ impl Barrier {
     /// });
     /// ```
     pub fn wait(&self) -> Result<usize, BrokenBarrierError> {
-        self.wait_within(self.timeout)
+        self.wait_deadline(self.timeout.and_then(deadline))
     }
 
     /// As [`wait`](Barrier::wait), breaking the barrier if the cycle does
@@ -168,7 +169,23 @@ impl Barrier {
     /// assert!(barrier.broken());
     /// ```
     pub fn wait_timeout(&self, timeout: Duration) -> Result<usize, BrokenBarrierError> {
-        self.wait_within(Some(timeout))
+        self.wait_deadline(deadline(timeout))
+    }
+
+    /// As [`wait_timeout`](Barrier::wait_timeout), with the deadline as an
+    /// `Instant`.
+    ///
+    /// # Errors
+    /// As [`wait`](Barrier::wait); when the deadline passes the barrier breaks.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// let barrier = lockstep_condition::Barrier::new(2);
+    /// assert!(barrier.wait_until(Instant::now() + Duration::from_millis(5)).is_err());
+    /// assert!(barrier.broken());
+    /// ```
+    pub fn wait_until(&self, deadline: Instant) -> Result<usize, BrokenBarrierError> {
+        self.wait_deadline(Some(deadline))
     }
 
     /// Frees the threads waiting now with `BrokenBarrierError` and makes the
@@ -236,7 +253,7 @@ impl Barrier {
         self.state.load(Relaxed) == BROKEN
     }
 
-    fn wait_within(&self, timeout: Option<Duration>) -> Result<usize, BrokenBarrierError> {
+    fn wait_deadline(&self, deadline: Option<Instant>) -> Result<usize, BrokenBarrierError> {
         let mut held = self.cond.lock();
         // Wait out the previous cycle's drain or reset.
         held.wait_for(|| !matches!(self.state.load(Relaxed), DRAINING | RESETTING), None);
@@ -247,7 +264,7 @@ impl Barrier {
         let outcome = if index + 1 == self.parties {
             self.release_all(&held)
         } else {
-            self.wait_for_release(&mut held, timeout)
+            self.wait_for_release(&mut held, deadline)
         };
         self.count.fetch_sub(1, Relaxed);
         if self.count.load(Relaxed) == 0 && matches!(self.state.load(Relaxed), DRAINING | RESETTING) {
@@ -281,9 +298,9 @@ impl Barrier {
     fn wait_for_release(
         &self,
         held: &mut ConditionGuard<'_>,
-        timeout: Option<Duration>,
+        deadline: Option<Instant>,
     ) -> Result<(), Option<Box<dyn Any + Send>>> {
-        if !held.wait_for(|| self.state.load(Relaxed) != FILLING, timeout) {
+        if !held.wait_for_deadline(|| self.state.load(Relaxed) != FILLING, deadline) {
             self.break_it(held);
             return Err(None);
         }

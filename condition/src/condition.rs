@@ -343,7 +343,7 @@ impl<L: ConditionLock> Condition<L> {
         }
     }
 
-    fn wait_for_deadline(
+    pub(crate) fn wait_for_deadline(
         &self,
         mut predicate: impl FnMut() -> bool,
         deadline: Option<Instant>,

@@ -2,6 +2,7 @@
 
 use crate::{Condition, ConditionLock};
 use lockstep_rlock::RLock;
+use lockstep_sync::deadline;
 use lockstep_sync::wait_queue::CondvarLock;
 use std::fmt;
 use std::marker::PhantomData;
@@ -94,9 +95,30 @@ impl<'a, L: ConditionLock> ConditionGuard<'a, L> {
     /// let cond = lockstep_condition::Condition::new();
     /// assert!(!cond.lock().wait_for(|| false, Some(Duration::from_millis(1))));
     /// ```
-    pub fn wait_for(&mut self, mut predicate: impl FnMut() -> bool, timeout: Option<Duration>) -> bool {
+    pub fn wait_for(&mut self, predicate: impl FnMut() -> bool, timeout: Option<Duration>) -> bool {
+        self.wait_for_deadline(predicate, timeout.and_then(deadline))
+    }
+
+    /// [`wait_for`](ConditionGuard::wait_for) with the deadline as an `Instant`.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// let cond = lockstep_condition::Condition::new();
+    /// let soon = Instant::now() + Duration::from_millis(1);
+    /// assert!(!cond.lock().wait_for_until(|| false, soon));
+    /// ```
+    pub fn wait_for_until(&mut self, predicate: impl FnMut() -> bool, deadline: Instant) -> bool {
+        self.wait_for_deadline(predicate, Some(deadline))
+    }
+
+    /// `wait_for` to `deadline` (`None`: no limit).
+    pub(crate) fn wait_for_deadline(
+        &mut self,
+        mut predicate: impl FnMut() -> bool,
+        deadline: Option<Instant>,
+    ) -> bool {
         // On Err (lock released by hand) report the predicate as it stands.
-        self.cond.wait_for(&mut predicate, timeout).unwrap_or_else(|_| predicate())
+        self.cond.wait_for_deadline(&mut predicate, deadline).unwrap_or_else(|_| predicate())
     }
 
     /// Wakes the `n` longest-waiting threads. Python: `cond.notify(n)`.

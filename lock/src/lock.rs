@@ -236,6 +236,8 @@ impl Lock {
 
 // SAFETY: forwards to the raw lock, which upholds the contract; the
 // deadlock hooks only take the registry's own mutex.
+// Plumbing for `Condition` and the queues, not user API: hidden.
+#[doc(hidden)]
 unsafe impl CondvarLock for Lock {
     type Saved = ();
 

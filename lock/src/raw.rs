@@ -213,6 +213,8 @@ impl RawLock {
 // SAFETY: blocked acquirers park on `key()` (in `acquire_contended`), and
 // a lock marked CONTENDED wakes one of them on release; `release_save` is
 // a swap plus at most an `unpark_one`, which may not panic or park.
+// Plumbing for `Condition` and the queues, not user API: hidden.
+#[doc(hidden)]
 unsafe impl CondvarLock for RawLock {
     type Saved = ();
 

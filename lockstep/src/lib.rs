@@ -4,6 +4,11 @@
 //! Every type here is re-exported from its own crate; this facade is the one
 //! dependency most users need.
 //!
+//! The contract (every name and signature users and outside suites may
+//! rely on, and each divergence from Python) is `docs/API.md` in the
+//! repository; `tests/tests/api_contract.rs` checks it against the code.
+//! How the crates fit together: `docs/design.md`.
+//!
 //! # Locks
 //! | lockstep | Python | crate |
 //! |---|---|---|

@@ -10,6 +10,8 @@ use lockstep_sync::{ReleaseError, deadlock};
 // SAFETY: forwards parking to the raw lock, which upholds the contract;
 // `release_save` stores and releases (at most an `unpark_one`), and the
 // deadlock hooks only take the registry's own mutex.
+// Plumbing for `Condition` and the queues, not user API: hidden.
+#[doc(hidden)]
 unsafe impl CondvarLock for RLock {
     /// The depth the owner held, restored after the wait.
     type Saved = usize;

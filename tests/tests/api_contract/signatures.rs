@@ -155,6 +155,7 @@ pub(crate) fn checked() -> Vec<(&'static str, &'static str)> {
         ConditionGuard::wait_timeout: fn(&mut ConditionGuard<'static>, Duration) -> bool;
         ConditionGuard::wait_until: fn(&mut ConditionGuard<'static, Lock>, Instant) -> bool;
         ConditionGuard::wait_for: fn(&mut ConditionGuard<'static>, fn() -> bool, Option<Duration>) -> bool;
+        ConditionGuard::wait_for_until: fn(&mut ConditionGuard<'static>, fn() -> bool, Instant) -> bool;
         ConditionGuard::notify: fn(&ConditionGuard<'static>, usize);
         ConditionGuard::notify_all: fn(&ConditionGuard<'static>);
         ConditionLock::get: fn(&Arc<RLock>) -> &RLock;
@@ -165,6 +166,7 @@ pub(crate) fn checked() -> Vec<(&'static str, &'static str)> {
         Barrier::with_timeout: fn(Barrier, Duration) -> Barrier;
         Barrier::wait: fn(&Barrier) -> Result<usize, BrokenBarrierError>;
         Barrier::wait_timeout: fn(&Barrier, Duration) -> Result<usize, BrokenBarrierError>;
+        Barrier::wait_until: fn(&Barrier, Instant) -> Result<usize, BrokenBarrierError>;
         Barrier::reset: fn(&Barrier);
         Barrier::abort: fn(&Barrier);
         Barrier::parties: fn(&Barrier) -> usize;

@@ -32,7 +32,7 @@ mod condition;
 mod error;
 mod guard;
 mod lock;
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(any(loom, shuttle))))]
 mod tests;
 
 pub use barrier::{Barrier, BrokenBarrierError};

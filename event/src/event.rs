@@ -224,7 +224,7 @@ impl fmt::Debug for Event {
     }
 }
 
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(any(loom, shuttle))))]
 mod tests {
     use super::*;
     use std::sync::Barrier;

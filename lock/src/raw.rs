@@ -282,7 +282,7 @@ impl fmt::Debug for RawLock {
     }
 }
 
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(any(loom, shuttle))))]
 mod tests {
     use super::*;
     use std::sync::Barrier;

@@ -74,7 +74,7 @@ pub use lockstep_semaphore::{BoundedSemaphore, Semaphore, SemaphorePermit};
 #[doc(inline)]
 pub use lockstep_sync::ReleaseError;
 
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(any(loom, shuttle))))]
 mod tests {
     /// The facade names are the crates' own types, not copies.
     #[test]

@@ -44,7 +44,7 @@ mod error;
 mod queues;
 mod simple;
 mod store;
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(any(loom, shuttle))))]
 mod tests;
 
 pub use error::{GetError, PutError, TaskDoneError};

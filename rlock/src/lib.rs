@@ -16,7 +16,7 @@
 
 mod guard;
 mod rlock;
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(any(loom, shuttle))))]
 mod tests;
 
 pub use guard::RLockGuard;

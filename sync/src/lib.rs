@@ -3,38 +3,63 @@
 //!
 //! Every primitive crate takes its atomics, its thread parking, its spinning
 //! and its thread identity from here and never from `std::sync` directly, so
-//! the code that `loom` explores is the code users run. Only this crate looks
-//! at `cfg(loom)`:
+//! the code the model checkers explore is the code users run. Only this crate
+//! looks at `cfg(loom)`, `cfg(loom_rmw)` and `cfg(shuttle)`:
 //!
-//! | piece | normal build | `--cfg loom` |
-//! |---|---|---|
-//! | [`atomic`] | `std::sync::atomic` | `loom::sync::atomic`, loads and stores made read-modify-writes (below) |
-//! | [`park`] | `parking_lot_core`'s global parking lot (FIFO queues keyed by address, timeouts) | a small parking lot built from loom's `Mutex` and `thread::park`, same API |
-//! | [`SpinWait`] | `parking_lot_core::SpinWait` (bounded: ~10 rounds, then the caller parks) | never spins, so models stay small |
-//! | [`thread_id`] | a process-unique number per thread | the same, per loom thread |
+//! | piece | normal build | `--cfg loom` (plain leg) | `--cfg loom --cfg loom_rmw` (RMW leg) | `--cfg shuttle` |
+//! |---|---|---|---|---|
+//! | [`atomic`] | `std::sync::atomic` | `loom::sync::atomic`, unchanged | loom's, every load and store a read-modify-write (below) | `shuttle::sync::atomic` |
+//! | [`cell`] | a thin `std::cell::UnsafeCell` wrapper | `loom::cell::UnsafeCell` (race-checked) | the same | the std wrapper |
+//! | [`park`] | `parking_lot_core`'s global parking lot (FIFO queues keyed by address, timeouts) | a small parking lot on the checker's `Mutex` and `thread::park`, same API | the same | the same, on shuttle's types |
+//! | [`SpinWait`] | `parking_lot_core::SpinWait` (bounded: ~10 rounds, then the caller parks) | never spins, so models stay small | the same | the same |
+//! | [`thread_id`] | a process-unique number per thread | the same, per loom thread | the same | the same, per shuttle thread |
 //!
 //! Why parking_lot_core rather than a hand-made wait list: it gives every
 //! primitive FIFO wait queues, timeouts and a validate-then-sleep protocol
 //! (the state is re-checked under the queue lock, so a wake-up can't slip in
 //! between "I must wait" and "I am asleep") without a per-object mutex. Under
-//! loom we cannot use it (its queue lock and futexes are invisible to the
-//! model), so [`park`] re-implements the same four calls on loom types; the
-//! primitives above this line are identical in both builds.
+//! a model checker we cannot use it (its queue lock and futexes are invisible
+//! to the model), so [`park`] re-implements the same calls on the checker's
+//! types; the primitives above this line are identical in every build.
 //!
-//! Loom 0.7.3 misses interleavings when a thread loads an atomic and later
-//! writes it (tokio-rs/loom#392, #166): its DPOR remembers one last access
-//! per atomic, so the thread's own load hides another thread's earlier one,
-//! and e.g. "main reads, then the other thread writes" is the only order it
-//! ever tries. Under loom our atomics' `load` is therefore a read-modify-write
-//! that writes back what it read (and `store` a swap), so every access races
-//! with the one before it and DPOR tries every order. The price: a load can no longer return a
-//! stale value in the model; happens-before checking (Acquire/Release, loom's
-//! `UnsafeCell` race detector) is unchanged.
+//! # What each model-checking leg misses
 //!
-//! Loom has no clock. Under loom a finite timeout may expire at any point
-//! after the thread has queued itself, and loom explores that expiry racing
-//! each wake-up; `None` (or a timeout too large for an `Instant`) never
-//! expires.
+//! Neither loom leg is complete; CI runs every model in both, and protected
+//! data lives in [`cell::UnsafeCell`] so a broken lock is a causality
+//! violation in either. `sync/tests/loom_probes.rs` pins each blind spot
+//! below, so a loom upgrade that changes one makes a probe fail.
+//!
+//! - **Plain leg** (`--cfg loom`): loom's atomics as they are (as tokio's
+//!   `src/loom/mocked.rs`), so loads may return stale values and loom's
+//!   happens-before checking is exactly loom's. It misses interleavings
+//!   when a thread loads an atomic and later writes it (tokio-rs/loom#392,
+//!   #166, unfixed in loom 0.7.3): loom's DPOR remembers one last access
+//!   per atomic, so if thread U loads and then thread T loads and stores,
+//!   T's store is compared only with T's own load and U is never tried
+//!   after the store. `spawned: x.load(); x.store(1)` ‖ `main: r = x.load()`
+//!   explores one execution and never sees `r = 1`. Races against earlier
+//!   *stores* are still found.
+//! - **RMW leg** (`--cfg loom --cfg loom_rmw`): every `load` is a
+//!   `fetch_or` that writes back what it read and every `store` a `swap`
+//!   (`loom_atomic.rs`), so every access races with the one before it and
+//!   DPOR tries the #392 orders. The price: loom never returns a stale
+//!   value, because an RMW always reads the latest value. Store buffering
+//!   (`x=1; r1=y` ‖ `y=1; r2=x`, Relaxed) never shows `(0,0)`; Relaxed
+//!   message passing never shows `flag=1, data=0`; and because loom gives
+//!   an RMW the clock of the value it read, a release sequence broken by a
+//!   plain store (a data race the plain leg reports as "Causality
+//!   violation") is no longer reported. Happens-before checking is
+//!   therefore *weaker* in this leg, not unchanged: it catches orderings
+//!   the plain leg never tries, and misses races the plain leg reports.
+//! - **Shuttle** (`--cfg shuttle`): random or PCT schedules over many more
+//!   threads and steps than loom can explore, but every atomic is SeqCst
+//!   and there is no race detector: it checks schedule-level properties
+//!   (FIFO order, permit counts, no lost wake-up), never memory orderings.
+//!
+//! Loom has no clock. Under a model checker a finite timeout may expire at
+//! any point after the thread has queued itself (loom explores that expiry
+//! racing each wake-up); `None` (or a timeout too large for an `Instant`)
+//! never expires.
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
 
 pub mod deadlock;
@@ -46,20 +71,34 @@ pub mod wait_queue;
 
 pub use error::ReleaseError;
 
-/// Atomic types and `Ordering`, from std or (every access an RMW) from loom.
+/// Atomic types and `Ordering`: std's, loom's (unchanged on the plain leg,
+/// every access an RMW on the `loom_rmw` leg) or shuttle's.
 pub mod atomic {
-    #[cfg(loom)]
-    pub use crate::loom_atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicUsize};
     pub use std::sync::atomic::Ordering;
-    #[cfg(not(loom))]
+
+    #[cfg(not(any(loom, shuttle)))]
     pub use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicUsize};
+
+    // The plain leg: loom's own types, as tokio's `src/loom/mocked.rs`.
+    #[cfg(all(loom, not(loom_rmw)))]
+    pub use loom::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicUsize};
+
+    // The #392 leg: see the crate docs for what it finds and what it hides.
+    #[cfg(all(loom, loom_rmw))]
+    pub use crate::loom_atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicUsize};
+
+    // Shuttle's atomics are `const fn new` too, and SeqCst whatever the
+    // `Ordering` says.
+    #[cfg(all(shuttle, not(loom)))]
+    pub use shuttle::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicUsize};
 }
 
-#[cfg(loom)]
+#[cfg(all(loom, loom_rmw))]
 mod loom_atomic;
 
 /// `UnsafeCell` with loom's closure API (`with`, `with_mut`), so loom can
-/// check every access to data a lock protects; normally a thin std wrapper.
+/// check every access to data a lock protects; normally (and under shuttle,
+/// which has no race detector) a thin std wrapper.
 pub mod cell {
     #[cfg(loom)]
     pub use loom::cell::UnsafeCell;
@@ -104,7 +143,8 @@ pub mod cell {
 }
 
 /// Bounded spinning before a thread parks: a few rounds of `spin_loop`, then
-/// `yield`, then give up so the caller parks. Under loom it never spins.
+/// `yield`, then give up so the caller parks. Under loom or shuttle it never
+/// spins: a spin is only extra steps for the model to explore.
 ///
 /// ```
 /// let mut spin = lockstep_sync::SpinWait::new();
@@ -116,10 +156,10 @@ pub mod cell {
 /// ```
 #[derive(Default)]
 pub struct SpinWait {
-    #[cfg(not(loom))]
+    #[cfg(not(any(loom, shuttle)))]
     inner: parking_lot_core::SpinWait,
     /// Rounds spun so far (parking_lot_core's SpinWait gives up after 10).
-    #[cfg(not(loom))]
+    #[cfg(not(any(loom, shuttle)))]
     rounds: u32,
 }
 
@@ -133,19 +173,19 @@ impl SpinWait {
     /// should stop spinning and park.
     #[inline]
     pub fn spin(&mut self) -> bool {
-        #[cfg(not(loom))]
+        #[cfg(not(any(loom, shuttle)))]
         let spun = {
             self.rounds = self.rounds.saturating_add(1);
             self.inner.spin()
         };
-        #[cfg(loom)]
+        #[cfg(any(loom, shuttle))]
         let spun = false;
         spun
     }
 
     /// Whether the next [`spin`](Self::spin) would spin rather than tell
     /// the caller to park: for callers that must give something up (a
-    /// lock) before spinning. Always `false` under loom.
+    /// lock) before spinning. Always `false` under loom or shuttle.
     ///
     /// ```
     /// let mut spin = lockstep_sync::SpinWait::new();
@@ -156,9 +196,9 @@ impl SpinWait {
     /// ```
     #[inline]
     pub fn will_spin(&self) -> bool {
-        #[cfg(not(loom))]
+        #[cfg(not(any(loom, shuttle)))]
         return self.rounds < 10;
-        #[cfg(loom)]
+        #[cfg(any(loom, shuttle))]
         return false;
     }
 }
@@ -176,12 +216,12 @@ impl SpinWait {
 #[inline]
 pub fn thread_id() -> usize {
     // The counter only hands out distinct numbers; nothing is published
-    // through it, so it is a plain std atomic even under loom.
+    // through it, so it is a plain std atomic even under a model checker.
     static NEXT_ID: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
     fn fresh() -> usize {
         NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     }
-    #[cfg(not(loom))]
+    #[cfg(not(any(loom, shuttle)))]
     {
         use std::cell::Cell;
         thread_local!(static ID: Cell<usize> = const { Cell::new(0) });
@@ -197,6 +237,13 @@ pub fn thread_id() -> usize {
     #[cfg(loom)]
     {
         loom::thread_local!(static ID: usize = fresh());
+        ID.with(|id| *id)
+    }
+    // Shuttle runs all its threads on one OS thread, so a std thread-local
+    // would be shared by all of them: use shuttle's own.
+    #[cfg(all(shuttle, not(loom)))]
+    {
+        shuttle::thread_local!(static ID: usize = fresh());
         ID.with(|id| *id)
     }
 }
@@ -218,6 +265,8 @@ pub fn deadline(timeout: std::time::Duration) -> Option<std::time::Instant> {
 /// Declares a constructor that is `const fn` in normal builds and a plain
 /// `fn` under loom, where every object must register with the running model
 /// (loom's atomics have no `const fn new`). One body, two signatures.
+/// Shuttle's atomics do have a `const fn new`, so under shuttle (without
+/// loom) the constructor stays `const`.
 ///
 /// ```
 /// struct Flag(lockstep_sync::atomic::AtomicBool);

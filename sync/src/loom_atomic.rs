@@ -1,7 +1,15 @@
-//! Loom's atomics with every access a read-modify-write: `load` writes back
-//! what it read and `store` is a swap, so loom's DPOR explores every
-//! interleaving (see the crate docs: tokio-rs/loom#392) and every access
-//! joins one modification order. Everything else derefs to loom's own type.
+//! The RMW leg (`--cfg loom --cfg loom_rmw`): loom's atomics with every
+//! access a read-modify-write. `load` writes back what it read and `store`
+//! is a swap, so loom's DPOR explores the orders it otherwise misses
+//! (tokio-rs/loom#392, #166) and every access joins one modification order.
+//! Everything else derefs to loom's own type.
+//!
+//! What this hides (the crate docs have the whole list, and
+//! `tests/loom_probes.rs` pins it): an RMW always reads the latest value, so
+//! no load is ever stale (no store-buffering `(0,0)`, no Relaxed
+//! message-passing `flag=1, data=0`), and loom gives an RMW the clock of
+//! the value it read, so a release sequence broken by a plain store is not
+//! reported as a data race. The plain leg (`--cfg loom` alone) sees those.
 
 use std::ops::Deref;
 use std::sync::atomic::Ordering;

@@ -1,0 +1,117 @@
+//! Randomized schedules (shuttle) for `Event`: three waiters, set/clear
+//! cycles, and a timed wait racing `set`.
+//!
+//! Shuttle treats every atomic as SeqCst and has no race detector: these
+//! check that no waiter is left parked (shuttle fails a run in which every
+//! thread is blocked) and that no wait returns before a `set`.
+//!
+//! Run: `RUSTFLAGS="--cfg shuttle" CARGO_TARGET_DIR=target/shuttle cargo test --release -p lockstep-event --test shuttle`
+#![cfg(shuttle)]
+
+use lockstep_event::Event;
+use shuttle::scheduler::{PctScheduler, RandomScheduler};
+use shuttle::sync::atomic::AtomicUsize;
+use shuttle::{Runner, thread};
+use std::sync::Arc;
+use std::sync::atomic::Ordering::SeqCst;
+use std::time::Duration;
+
+/// Runs `body` under `schedules` random schedules, then as many PCT
+/// schedules (depth 3: bugs that need up to 3 preemptions at the right
+/// places). `LOCKSTEP_SHUTTLE_SCHEDULES` overrides the count (for hunting a
+/// bug with more, or a quick look with fewer).
+fn check(name: &str, schedules: usize, body: impl Fn() + Send + Sync + 'static) {
+    let schedules = std::env::var("LOCKSTEP_SHUTTLE_SCHEDULES")
+        .ok()
+        .and_then(|count| count.parse().ok())
+        .unwrap_or(schedules);
+    let config = || {
+        let mut config = shuttle::Config::new();
+        // Shuttle warns that it treats every ordering as SeqCst: known, and
+        // the loom legs are what check orderings.
+        config.silence_warnings = true;
+        config
+    };
+    let body = Arc::new(body);
+    let random_body = Arc::clone(&body);
+    let random = Runner::new(RandomScheduler::new(schedules), config()).run(move || random_body());
+    let pct = Runner::new(PctScheduler::new(3, schedules), config()).run(move || body());
+    println!("{name}: {random} random + {pct} PCT schedules");
+}
+
+/// Three waiters (one of them timed, falling back to an untimed wait when
+/// its timeout fires) against `set; clear; set`: every waiter returns, none
+/// before the first `set` began, and a timed wait that says `true` saw one.
+#[test]
+fn set_clear_set_releases_three_waiters() {
+    check("event: 3 waiters vs set/clear/set", 3000, || {
+        let event = Arc::new(Event::new());
+        // Sets begun so far: bumped just before each `set`.
+        let sets = Arc::new(AtomicUsize::new(0));
+        let waiters: Vec<_> = (0..3)
+            .map(|waiter| {
+                let (event, sets) = (Arc::clone(&event), Arc::clone(&sets));
+                thread::spawn(move || {
+                    if waiter == 0 && event.wait_timeout(Duration::from_secs(1)) {
+                        assert!(sets.load(SeqCst) >= 1, "a timed wait said true before any set");
+                        return;
+                    }
+                    event.wait();
+                    assert!(sets.load(SeqCst) >= 1, "a wait returned before any set");
+                })
+            })
+            .collect();
+        sets.fetch_add(1, SeqCst);
+        event.set();
+        event.clear();
+        sets.fetch_add(1, SeqCst);
+        event.set();
+        for waiter in waiters {
+            waiter.join().unwrap();
+        }
+        assert!(event.is_set());
+    });
+}
+
+/// Two rounds over one event, each round's release confirmed by the
+/// waiters through a second event: `clear` between rounds must not strand
+/// a waiter of the next round, nor let one through early.
+#[test]
+fn rounds_of_set_and_clear() {
+    check("event: 2 rounds, 2 waiters", 3000, || {
+        let go = Arc::new(Event::new());
+        let done = Arc::new([Event::new(), Event::new()]);
+        let round = Arc::new(AtomicUsize::new(0));
+        let waiters: Vec<_> = (0..2)
+            .map(|waiter| {
+                let (go, done, round) = (Arc::clone(&go), Arc::clone(&done), Arc::clone(&round));
+                thread::spawn(move || {
+                    go.wait();
+                    assert_eq!(round.load(SeqCst), 1, "released before round 1's set");
+                    done[waiter].set();
+                })
+            })
+            .collect();
+        round.store(1, SeqCst);
+        go.set();
+        for done in done.iter() {
+            done.wait();
+        }
+        go.clear();
+        assert!(!go.is_set());
+        for waiter in waiters {
+            waiter.join().unwrap();
+        }
+        // Round 2: a fresh waiter blocks until the next set.
+        let late = {
+            let (go, round) = (Arc::clone(&go), Arc::clone(&round));
+            thread::spawn(move || {
+                go.wait();
+                assert_eq!(round.load(SeqCst), 2, "a cleared event let a waiter through");
+            })
+        };
+        round.store(2, SeqCst);
+        go.set();
+        late.join().unwrap();
+    });
+}

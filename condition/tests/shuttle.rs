@@ -51,12 +51,12 @@ struct Stock {
 unsafe impl Sync for Stock {}
 
 /// Three consumers each wait (in the `while` loop Python prescribes) for
-/// an item; a producer adds three items one at a time, calling
-/// `notify_all` after each. Every consumer gets exactly one, nothing is
-/// left, and nobody is left waiting.
+/// an item; a producer adds one item, then two, calling `notify_all` after
+/// each batch. Every consumer gets exactly one, nothing is left, and
+/// nobody is left waiting.
 #[test]
 fn notify_all_producer_and_three_consumers() {
-    check("condition: notify_all to 3 consumers", 2000, || {
+    check("condition: notify_all to 3 consumers", 5000, || {
         let stock = Arc::new(Stock { cond: Condition::new(), counts: UnsafeCell::new((0, 0)) });
         let consumers: Vec<_> = (0..3)
             .map(|_| {
@@ -78,10 +78,13 @@ fn notify_all_producer_and_three_consumers() {
                 })
             })
             .collect();
-        for _ in 0..3 {
+        // One item, then two at once: the single `notify_all` after the
+        // batch must wake every consumer still waiting (a `notify` would
+        // leave one parked with an item available).
+        for batch in [1, 2] {
             stock.cond.acquire();
             // SAFETY: `cond`'s lock is held.
-            stock.counts.with_mut(|counts| unsafe { (*counts).0 += 1 });
+            stock.counts.with_mut(|counts| unsafe { (*counts).0 += batch });
             stock.cond.notify_all().unwrap();
             stock.cond.release().unwrap();
         }
@@ -101,7 +104,7 @@ fn notify_all_producer_and_three_consumers() {
 fn three_party_barrier_over_three_generations() {
     const PARTIES: usize = 3;
     const GENERATIONS: usize = 3;
-    check("barrier(3): 3 generations", 2000, || {
+    check("barrier(3): 3 generations", 5000, || {
         let barrier = Arc::new(Barrier::new(PARTIES));
         // arrived[g]: parties that reached generation g's wait.
         let arrived: Arc<[AtomicUsize; GENERATIONS]> = Arc::new(Default::default());

@@ -44,7 +44,7 @@ fn check(name: &str, schedules: usize, body: impl Fn() + Send + Sync + 'static) 
 /// before the first `set` began, and a timed wait that says `true` saw one.
 #[test]
 fn set_clear_set_releases_three_waiters() {
-    check("event: 3 waiters vs set/clear/set", 3000, || {
+    check("event: 3 waiters vs set/clear/set", 5000, || {
         let event = Arc::new(Event::new());
         // Sets begun so far: bumped just before each `set`.
         let sets = Arc::new(AtomicUsize::new(0));
@@ -78,7 +78,7 @@ fn set_clear_set_releases_three_waiters() {
 /// a waiter of the next round, nor let one through early.
 #[test]
 fn rounds_of_set_and_clear() {
-    check("event: 2 rounds, 2 waiters", 3000, || {
+    check("event: 2 rounds, 2 waiters", 5000, || {
         let go = Arc::new(Event::new());
         let done = Arc::new([Event::new(), Event::new()]);
         let round = Arc::new(AtomicUsize::new(0));
@@ -112,6 +112,55 @@ fn rounds_of_set_and_clear() {
         };
         round.store(2, SeqCst);
         go.set();
+        late.join().unwrap();
+    });
+}
+
+/// A waiter that starts after `clear` must not be released by the wake-up
+/// of an earlier `set` still on its way (the setter has raised the flag but
+/// not yet woken the waiters it saw): only a later `set` may release it.
+/// The early waiter makes the first `set` wake someone; the late one waits
+/// only once the clear is done, and checks a second `set` began before it
+/// returned.
+#[test]
+fn an_earlier_sets_wake_up_never_releases_a_later_waiter() {
+    check("event: late waiter vs an in-flight wake-up", 5000, || {
+        let event = Arc::new(Event::new());
+        let sets = Arc::new(AtomicUsize::new(0));
+        let cleared = Arc::new(AtomicUsize::new(0));
+        let early = {
+            let event = Arc::clone(&event);
+            thread::spawn(move || event.wait())
+        };
+        let setter = {
+            let (event, sets) = (Arc::clone(&event), Arc::clone(&sets));
+            thread::spawn(move || {
+                sets.fetch_add(1, SeqCst);
+                event.set();
+            })
+        };
+        let late = {
+            let (event, sets, cleared) = (Arc::clone(&event), Arc::clone(&sets), Arc::clone(&cleared));
+            thread::spawn(move || {
+                while cleared.load(SeqCst) == 0 {
+                    thread::yield_now();
+                }
+                event.wait();
+                assert!(sets.load(SeqCst) >= 2, "a wait begun after clear returned without a new set");
+            })
+        };
+        while !event.is_set() {
+            thread::yield_now();
+        }
+        event.clear();
+        cleared.store(1, SeqCst);
+        // The first set's wake-up has landed once the setter is done: only
+        // then the second set, so the late waiter is exposed to the stale
+        // wake-up in every schedule where it parks before it lands.
+        setter.join().unwrap();
+        sets.fetch_add(1, SeqCst);
+        event.set();
+        early.join().unwrap();
         late.join().unwrap();
     });
 }

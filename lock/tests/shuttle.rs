@@ -63,7 +63,7 @@ impl Counted {
 
 #[test]
 fn three_threads_count_under_the_lock() {
-    check("lock: 3 threads x 3 increments", 2000, || {
+    check("lock: 3 threads x 3 increments", 5000, || {
         let shared = Arc::new(Counted { lock: Lock::new(), count: UnsafeCell::new(0) });
         let threads: Vec<_> = (0..3)
             .map(|_| {
@@ -91,7 +91,7 @@ fn three_threads_count_under_the_lock() {
 /// timed-out waiter leaves the lock usable.
 #[test]
 fn timeouts_and_foreign_release_keep_the_count() {
-    check("lock: timeouts + release by another thread", 2000, || {
+    check("lock: timeouts + release by another thread", 5000, || {
         let shared = Arc::new(Counted { lock: Lock::new(), count: UnsafeCell::new(0) });
         let successes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let timed: Vec<_> = (0..2)
@@ -129,7 +129,7 @@ fn timeouts_and_foreign_release_keep_the_count() {
 
 #[test]
 fn mutex_guards_its_data() {
-    check("Mutex<T>: 3 threads x 2 increments", 2000, || {
+    check("Mutex<T>: 3 threads x 2 increments", 5000, || {
         let mutex = Arc::new(Mutex::new(0usize));
         let threads: Vec<_> = (0..3)
             .map(|_| {

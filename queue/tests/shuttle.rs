@@ -91,15 +91,31 @@ fn assert_per_producer_order(got: &[Vec<Item>], ascending: bool) {
     }
 }
 
+/// Checks a bounded queue's size after a put: a snapshot under the queue's
+/// lock, so it can never exceed the bound.
+fn assert_within_bound(qsize: usize) {
+    assert!(qsize <= BOUND, "{qsize} items in a queue bounded at {BOUND}");
+}
+
+/// Capacity of the bounded queues: smaller than what the producers put, so
+/// both sides block.
+const BOUND: usize = 2;
+
 /// `Queue(2)`: bounded, so producers block on a full queue and consumers on
-/// an empty one. Exactly once, and per-producer FIFO.
+/// an empty one. Exactly once, per-producer FIFO, never over the bound.
 #[test]
 fn fifo_two_producers_two_consumers() {
-    check("Queue(2): 2 producers, 2 consumers", 1500, || {
-        let queue = Arc::new(Queue::new(2));
+    check("Queue(2): 2 producers, 2 consumers", 3000, || {
+        let queue = Arc::new(Queue::new(BOUND));
         let got = {
             let (putter, getter) = (Arc::clone(&queue), Arc::clone(&queue));
-            exchange(move |item| putter.put(item).unwrap(), move || getter.get().unwrap())
+            exchange(
+                move |item| {
+                    putter.put(item).unwrap();
+                    assert_within_bound(putter.qsize());
+                },
+                move || getter.get().unwrap(),
+            )
         };
         assert_exactly_once(&got);
         assert_per_producer_order(&got, true);
@@ -111,7 +127,7 @@ fn fifo_two_producers_two_consumers() {
 /// per-producer FIFO.
 #[test]
 fn simple_queue_two_producers_two_consumers() {
-    check("SimpleQueue: 2 producers, 2 consumers", 1500, || {
+    check("SimpleQueue: 2 producers, 2 consumers", 3000, || {
         let queue = Arc::new(SimpleQueue::new());
         let got = {
             let (putter, getter) = (Arc::clone(&queue), Arc::clone(&queue));
@@ -127,17 +143,29 @@ fn simple_queue_two_producers_two_consumers() {
 /// exactly once (the order under concurrency depends on the schedule).
 #[test]
 fn lifo_and_priority_two_producers_two_consumers() {
-    check("LifoQueue(2)/PriorityQueue(2): 2 producers, 2 consumers", 1000, || {
-        let lifo = Arc::new(LifoQueue::new(2));
+    check("LifoQueue(2)/PriorityQueue(2): 2 producers, 2 consumers", 3000, || {
+        let lifo = Arc::new(LifoQueue::new(BOUND));
         let got = {
             let (putter, getter) = (Arc::clone(&lifo), Arc::clone(&lifo));
-            exchange(move |item| putter.put(item).unwrap(), move || getter.get().unwrap())
+            exchange(
+                move |item| {
+                    putter.put(item).unwrap();
+                    assert_within_bound(putter.qsize());
+                },
+                move || getter.get().unwrap(),
+            )
         };
         assert_exactly_once(&got);
-        let priority = Arc::new(PriorityQueue::new(2));
+        let priority = Arc::new(PriorityQueue::new(BOUND));
         let got = {
             let (putter, getter) = (Arc::clone(&priority), Arc::clone(&priority));
-            exchange(move |item| putter.put(item).unwrap(), move || getter.get().unwrap())
+            exchange(
+                move |item| {
+                    putter.put(item).unwrap();
+                    assert_within_bound(putter.qsize());
+                },
+                move || getter.get().unwrap(),
+            )
         };
         assert_exactly_once(&got);
     });
@@ -170,7 +198,7 @@ fn lifo_and_priority_order_at_quiescence() {
             .collect();
         consumers.into_iter().map(|consumer| consumer.join().unwrap()).collect()
     }
-    check("LifoQueue/PriorityQueue: order at quiescence", 1000, || {
+    check("LifoQueue/PriorityQueue: order at quiescence", 3000, || {
         let got = fill_then_drain(LifoQueue::new(0), |q, item| q.put(item).unwrap(), |q| q.get().unwrap());
         assert_exactly_once(&got);
         assert_per_producer_order(&got, false);

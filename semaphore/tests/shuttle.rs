@@ -62,7 +62,7 @@ impl Inside {
 /// left parked, and both permits back at the end.
 #[test]
 fn two_permits_four_threads_with_release_n() {
-    check("semaphore(2): 4 threads, release_n(2)", 2000, || {
+    check("semaphore(2): 4 threads, release_n(2)", 5000, || {
         let sem = Arc::new(Semaphore::new(2));
         let inside = Arc::new(Inside { held: AtomicUsize::new(0), limit: 2 });
         let mut threads: Vec<_> = (0..3)
@@ -102,7 +102,7 @@ fn two_permits_four_threads_with_release_n() {
 /// three must wake (a release of n wakes up to n waiters, not one).
 #[test]
 fn release_n_wakes_every_waiter_it_can_serve() {
-    check("semaphore(0): 3 waiters, release_n(3)", 2000, || {
+    check("semaphore(0): 3 waiters, release_n(3)", 5000, || {
         let sem = Arc::new(Semaphore::new(0));
         let waiters: Vec<_> = (0..3)
             .map(|_| {
@@ -125,7 +125,7 @@ fn release_n_wakes_every_waiter_it_can_serve() {
 /// happened (3), and the semaphore ends full.
 #[test]
 fn bounded_over_release_racing_acquire() {
-    check("bounded(2): 3 threads over-releasing", 3000, || {
+    check("bounded(2): 3 threads over-releasing", 5000, || {
         let sem = Arc::new(BoundedSemaphore::new(2));
         let accepted = Arc::new(AtomicUsize::new(0));
         let threads: Vec<_> = (0..3)

@@ -73,7 +73,7 @@ unsafe impl CondvarLock for RLock {
     }
 }
 
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(any(loom, shuttle))))]
 mod tests {
     use super::*;
     use lockstep_sync::ReleaseError;

@@ -265,7 +265,7 @@ unsafe impl lock_api::RawMutexTimed for RawLock {
     }
 }
 
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(any(loom, shuttle))))]
 mod tests {
     use super::Mutex;
     use std::time::Duration;

@@ -1,6 +1,19 @@
 //! The one place where lockstep chooses between real and model-checked
 //! synchronization.
 //!
+//! # Not part of lockstep's API
+//!
+//! This crate is lockstep's internal layer: the model-checking shim
+//! ([`atomic`], [`cell`], [`park`], [`SpinWait`], [`thread_id`]), the one
+//! condition-variable wait queue ([`wait_queue`]), the timeout conversion
+//! ([`deadline`]), `const_fn!` and the deadlock-detection hooks. Its items
+//! are public only because lockstep's primitives are separate crates; they
+//! may change in any release, and the `unsafe` ones (`park::*`,
+//! `CondvarLock`) have contracts written for those crates alone. Depend on
+//! `lockstep` or a primitive crate instead. Only [`ReleaseError`] and
+//! `deadlock::{check, blocked, Deadlock, Deadlocked}`, which `lockstep`
+//! re-exports, belong to the API; the contract is `docs/API.md`.
+//!
 //! Every primitive crate takes its atomics, its thread parking, its spinning
 //! and its thread identity from here and never from `std::sync` directly, so
 //! the code the model checkers explore is the code users run. Only this crate

@@ -20,6 +20,7 @@
 mod loom_model;
 
 use lockstep_condition::{Condition, ConditionError};
+use lockstep_lock::Lock;
 use lockstep_sync::cell::UnsafeCell;
 use loom::sync::Arc;
 use loom::thread;
@@ -231,5 +232,74 @@ fn waiting_or_notifying_without_the_lock_is_an_error() {
         assert_eq!(notify, Err(ConditionError::NotifyUnacquired));
         assert_eq!(notify_all, Err(ConditionError::NotifyUnacquired));
         cond.release().unwrap();
+    });
+}
+
+/// A one-slot buffer in CPython's `queue.Queue` style: two conditions over
+/// one `Lock`, the slot guarded by that lock whichever condition took it.
+struct Buffer {
+    /// std's `Arc`: `ConditionLock` is implemented for it, not for loom's.
+    not_empty: Condition<std::sync::Arc<Lock>>,
+    not_full: Condition<std::sync::Arc<Lock>>,
+    slot: UnsafeCell<Option<u32>>,
+}
+
+// SAFETY: `slot` is only touched through `Buffer::slot`, with the one lock
+// held; loom reports any access that is not ordered by it.
+unsafe impl Sync for Buffer {}
+
+impl Buffer {
+    fn new() -> Buffer {
+        let mutex = std::sync::Arc::new(Lock::new());
+        Buffer {
+            not_empty: Condition::with_lock(std::sync::Arc::clone(&mutex)),
+            not_full: Condition::with_lock(mutex),
+            slot: UnsafeCell::new(None),
+        }
+    }
+
+    /// Runs `f` on the slot; the caller holds the lock (through either
+    /// condition: it is the same lock).
+    fn slot<R>(&self, f: impl FnOnce(&mut Option<u32>) -> R) -> R {
+        assert!(self.not_empty.locked() && self.not_full.locked());
+        // SAFETY: the caller holds the one lock, so no other access is
+        // concurrent; loom reports a race if that is false.
+        self.slot.with_mut(|slot| f(unsafe { &mut *slot }))
+    }
+
+    fn put(&self, item: u32) {
+        let mut held = self.not_full.lock();
+        assert!(held.wait_for(|| self.slot(|s| s.is_none()), None));
+        self.slot(|s| *s = Some(item));
+        // The same lock, held: notifying the other condition is allowed.
+        self.not_empty.notify(1).unwrap();
+    }
+
+    fn get(&self) -> u32 {
+        let mut held = self.not_empty.lock();
+        assert!(held.wait_for(|| self.slot(|s| s.is_some()), None));
+        let item = self.slot(Option::take).unwrap();
+        self.not_full.notify(1).unwrap();
+        item
+    }
+}
+
+#[test]
+fn two_conditions_over_one_lock_hand_items_both_ways() {
+    // Main puts 1 and 2 through a one-slot buffer; the consumer gets them.
+    // Each side waits on its own condition and notifies the other's, so a
+    // second put must wait for the first get (not_full) and each get for
+    // a put (not_empty): a notify lost between the two conditions is
+    // loom's "deadlock", a lock that is not one lock is a data race.
+    check(|| {
+        let buffer = Arc::new(Buffer::new());
+        let consumer = {
+            let buffer = buffer.clone();
+            thread::spawn(move || [buffer.get(), buffer.get()])
+        };
+        buffer.put(1);
+        buffer.put(2);
+        assert_eq!(consumer.join().unwrap(), [1, 2]);
+        assert!(!buffer.not_empty.locked());
     });
 }

@@ -1,15 +1,22 @@
-//! Loom models of `Event`, written for `LOOM_MAX_PREEMPTIONS=3` (`.ci/run`).
+//! Loom models of `Event`. Both legs run every model at 3 preemptions
+//! (see `sync/tests/support/loom_model.rs`).
 //!
 //! Run: `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=3 cargo test --release -p lockstep-event --test loom`
+//! (add `--cfg loom_rmw` to RUSTFLAGS for the RMW leg, `-- --nocapture` for
+//! each model's executions and time).
 //!
 //! `wait_timeout(Duration::MAX)` is an untimed wait that reports what it
 //! saw; a finite timeout may expire at any point under loom.
 #![cfg(loom)]
 
+#[path = "../../sync/tests/support/loom_model.rs"]
+mod loom_model;
+
 use lockstep_event::Event;
-use loom::cell::UnsafeCell;
+use lockstep_sync::cell::UnsafeCell;
 use loom::sync::Arc;
 use loom::thread;
+use loom_model::check;
 use std::time::Duration;
 
 #[test]
@@ -21,7 +28,7 @@ fn set_racing_wait_wakes_the_waiter_and_publishes() {
     // SAFETY: `message` is written before `set` and read after `wait`.
     unsafe impl Sync for Shared {}
 
-    loom::model(|| {
+    check(|| {
         let shared = Arc::new(Shared { ready: Event::new(), message: UnsafeCell::new(0) });
         let reader = {
             let shared = shared.clone();
@@ -40,7 +47,7 @@ fn set_racing_wait_wakes_the_waiter_and_publishes() {
 
 #[test]
 fn set_wakes_every_waiter() {
-    loom::model(|| {
+    check(|| {
         let event = Arc::new(Event::new());
         let waiters: Vec<_> = (0..2)
             .map(|_| {
@@ -62,7 +69,7 @@ fn a_wake_up_from_an_earlier_set_never_releases_a_later_waiter() {
     // `set`'s wake-up reaching it late. (test_set_and_clear itself needs a
     // waiter known to be parked before the set, which a loom model can't
     // arrange; the std unit test in src/event.rs covers it.)
-    loom::model(|| {
+    check(|| {
         let event = Arc::new(Event::new());
         let early = {
             let event = event.clone();
@@ -84,7 +91,7 @@ fn a_wake_up_from_an_earlier_set_never_releases_a_later_waiter() {
 
 #[test]
 fn timed_out_waiter_leaves_the_event_working() {
-    loom::model(|| {
+    check(|| {
         let event = Arc::new(Event::new());
         let hasty = {
             let event = event.clone();

@@ -1,18 +1,27 @@
 //! Loom models of `Lock`: every interleaving of a few threads, up to
 //! `LOOM_MAX_PREEMPTIONS` preemptions (written for 3; `.ci/run` sets 3).
 //!
+//! Both legs run every model at 3 (see `sync/tests/support/loom_model.rs`).
+//!
 //! Run: `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=3 cargo test --release -p lockstep-lock --test loom`
+//! (add `--cfg loom_rmw` to RUSTFLAGS for the RMW leg, `-- --nocapture` for
+//! each model's executions and time).
 //!
 //! A lost wake-up shows up as loom's "deadlock" panic (loom has no clock, so
 //! no timeout can hide it); a missing Acquire/Release shows up as a data race
-//! on the `UnsafeCell` the lock protects.
+//! on the `UnsafeCell` the lock protects (in either leg: loom checks cells
+//! by happens-before, whatever the atomics return).
 #![cfg(loom)]
 
+#[path = "../../sync/tests/support/loom_model.rs"]
+mod loom_model;
+
 use lockstep_lock::{Lock, ReleaseError};
-use loom::cell::UnsafeCell;
+use lockstep_sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use lockstep_sync::cell::UnsafeCell;
 use loom::sync::Arc;
-use loom::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use loom::thread;
+use loom_model::check;
 use std::time::Duration;
 
 /// A lock and the plain (non-atomic) counter it protects.
@@ -45,7 +54,7 @@ impl Guarded {
 
 #[test]
 fn blocking_acquire_is_mutually_exclusive_and_wakes_every_waiter() {
-    loom::model(|| {
+    check(|| {
         let shared = Guarded::new();
         let workers: Vec<_> = (0..2)
             .map(|_| {
@@ -70,7 +79,7 @@ fn blocking_acquire_is_mutually_exclusive_and_wakes_every_waiter() {
 
 #[test]
 fn waiter_parking_as_holder_releases_is_woken() {
-    loom::model(|| {
+    check(|| {
         let shared = Guarded::new();
         shared.lock.acquire();
         let waiter = {
@@ -89,7 +98,7 @@ fn waiter_parking_as_holder_releases_is_woken() {
 
 #[test]
 fn try_acquire_under_contention_never_double_enters() {
-    loom::model(|| {
+    check(|| {
         let shared = Guarded::new();
         let entered = Arc::new(AtomicUsize::new(0));
         let tries: Vec<_> = (0..2)
@@ -115,7 +124,7 @@ fn try_acquire_under_contention_never_double_enters() {
 
 #[test]
 fn try_acquire_fails_while_another_thread_holds_it() {
-    loom::model(|| {
+    check(|| {
         let lock = Arc::new(Lock::new());
         lock.acquire();
         let other = {
@@ -129,7 +138,7 @@ fn try_acquire_fails_while_another_thread_holds_it() {
 
 #[test]
 fn release_from_another_thread_wakes_a_blocked_acquirer() {
-    loom::model(|| {
+    check(|| {
         let lock = Arc::new(Lock::new());
         lock.acquire();
         let releaser = {
@@ -150,7 +159,7 @@ fn release_from_another_thread_wakes_a_blocked_acquirer() {
 
 #[test]
 fn racing_releases_of_one_acquisition_one_succeeds() {
-    loom::model(|| {
+    check(|| {
         let lock = Arc::new(Lock::new());
         lock.acquire();
         let other = {
@@ -168,7 +177,7 @@ fn racing_releases_of_one_acquisition_one_succeeds() {
 
 #[test]
 fn timed_out_waiter_never_swallows_anothers_wake_up() {
-    loom::model(|| {
+    check(|| {
         let shared = Guarded::new();
         shared.lock.acquire();
         let patient = {
@@ -202,7 +211,7 @@ fn timed_out_waiter_never_swallows_anothers_wake_up() {
 
 #[test]
 fn timeout_leaves_the_lock_usable() {
-    loom::model(|| {
+    check(|| {
         let lock = Arc::new(Lock::new());
         lock.acquire();
         let hasty = {
@@ -228,7 +237,7 @@ fn acquiring_twice_on_one_thread_deadlocks() {
     // Python's Lock is not re-entrant (LockTests.test_reacquire): the
     // second acquire waits for a release that never comes. No loom Arc is
     // held here, so loom's deadlock report is a clean panic.
-    loom::model(|| {
+    check(|| {
         let lock = Lock::new();
         lock.acquire();
         lock.acquire();

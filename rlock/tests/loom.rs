@@ -1,13 +1,24 @@
 //! Loom models of `RLock`: every interleaving of a few threads, up to
 //! `LOOM_MAX_PREEMPTIONS` preemptions (written for 3; `.ci/run` sets 3).
 //!
+//! Both legs run every model at 3 (see `sync/tests/support/loom_model.rs`).
+//!
 //! Run: `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=3 cargo test --release -p lockstep-rlock --test loom`
+//! (add `--cfg loom_rmw` to RUSTFLAGS for the RMW leg, `-- --nocapture` for
+//! each model's executions and time).
+//!
+//! The counter the lock protects is an `UnsafeCell`: a broken lock is a
+//! data race loom reports in either leg.
 #![cfg(loom)]
 
+#[path = "../../sync/tests/support/loom_model.rs"]
+mod loom_model;
+
 use lockstep_rlock::{RLock, ReleaseError};
-use loom::cell::UnsafeCell;
+use lockstep_sync::cell::UnsafeCell;
 use loom::sync::Arc;
 use loom::thread;
+use loom_model::check;
 use std::time::Duration;
 
 /// An RLock and the plain counter it protects.
@@ -52,7 +63,7 @@ fn nested_bump(shared: &Guarded) {
 
 #[test]
 fn reentry_is_mutually_exclusive_across_threads() {
-    loom::model(|| {
+    check(|| {
         let shared = Guarded::new();
         let other = {
             let shared = shared.clone();
@@ -67,7 +78,7 @@ fn reentry_is_mutually_exclusive_across_threads() {
 
 #[test]
 fn owner_check_holds_while_another_thread_owns_it() {
-    loom::model(|| {
+    check(|| {
         let shared = Guarded::new();
         let other = {
             let shared = shared.clone();
@@ -96,7 +107,7 @@ fn owner_check_holds_while_another_thread_owns_it() {
 
 #[test]
 fn waiter_is_woken_when_the_count_reaches_zero() {
-    loom::model(|| {
+    check(|| {
         let shared = Guarded::new();
         shared.rlock.acquire();
         shared.rlock.acquire();
@@ -119,7 +130,7 @@ fn waiter_is_woken_when_the_count_reaches_zero() {
 
 #[test]
 fn timed_acquire_racing_release_keeps_ownership_consistent() {
-    loom::model(|| {
+    check(|| {
         let shared = Guarded::new();
         shared.rlock.acquire();
         let hasty = {

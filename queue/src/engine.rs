@@ -36,7 +36,8 @@ impl<S> State<S> {
 /// a timeout races a wake-up.
 ///
 /// Deadlines are `Option<Instant>` (`None`: wait forever); a call that
-/// must not wait (`put_nowait`) passes a deadline of now.
+/// must not wait (`put_nowait`) passes one that has always passed
+/// (`lockstep_sync::passed`), so it never reads the clock.
 pub(crate) struct Core<T, S> {
     lock: RawLock,
     state: UnsafeCell<State<S>>,

@@ -5,7 +5,7 @@
 use crate::engine::Core;
 use crate::store::{Fifo, Lifo, Priority, Store};
 use crate::{GetError, PutError, TaskDoneError};
-use lockstep_sync::deadline;
+use lockstep_sync::{deadline, passed};
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -135,7 +135,7 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// assert_eq!(queue.try_put(2).unwrap_err().into_inner(), 2);
     /// ```
     pub fn try_put(&self, item: T) -> Result<(), PutError<T>> {
-        self.core.put(item, Some(Instant::now()))
+        self.core.put(item, Some(passed()))
     }
 
     /// Adds `item`, waiting at most `timeout` for room.
@@ -199,7 +199,7 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// assert_eq!(queue.try_get(), Err(lockstep_queue::GetError::Empty));
     /// ```
     pub fn try_get(&self) -> Result<T, GetError> {
-        self.core.get(Some(Instant::now()))
+        self.core.get(Some(passed()))
     }
 
     /// Removes and returns the next item, waiting at most `timeout`.

@@ -3,7 +3,7 @@
 use crate::engine::Core;
 use crate::store::Fifo;
 use crate::{GetError, PutError};
-use lockstep_sync::deadline;
+use lockstep_sync::{deadline, passed};
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -82,7 +82,7 @@ impl<T> SimpleQueue<T> {
     /// assert!(queue.try_get().is_err());
     /// ```
     pub fn try_get(&self) -> Result<T, GetError> {
-        self.core.get(Some(Instant::now()))
+        self.core.get(Some(passed()))
     }
 
     /// The oldest item, waiting at most `timeout`. Python: `queue.get(timeout=t)`.

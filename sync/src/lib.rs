@@ -275,6 +275,21 @@ pub fn deadline(timeout: std::time::Duration) -> Option<std::time::Instant> {
     std::time::Instant::now().checked_add(timeout)
 }
 
+/// A deadline that has always passed already: what a call that must not
+/// wait (`put_nowait`, `get_nowait`) passes down as its deadline, without
+/// reading the clock (the clock is read only if the call would wait).
+///
+/// ```
+/// assert!(lockstep_sync::passed() <= std::time::Instant::now());
+/// ```
+#[inline]
+pub fn passed() -> std::time::Instant {
+    // The first call fixes it; every later deadline check compares `now`
+    // against it, which is always later.
+    static FIRST_CALL: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    *FIRST_CALL.get_or_init(std::time::Instant::now)
+}
+
 /// Declares a constructor that is `const fn` in normal builds and a plain
 /// `fn` under loom, where every object must register with the running model
 /// (loom's atomics have no `const fn new`). One body, two signatures.

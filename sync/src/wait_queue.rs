@@ -172,11 +172,17 @@ impl WaitQueue {
     /// Notifies the `n` longest-waiting threads (fewer if fewer wait) and
     /// returns how many it chose. With `lock` held they are moved onto its
     /// queue and wake as it is released; otherwise they are woken.
+    #[inline]
     pub fn notify<L: CondvarLock + ?Sized>(&self, lock: &L, n: usize) -> usize {
         // Relaxed: the caller holds the lock, under which waiters count.
         if self.waiters.load(Relaxed) == 0 {
             return 0;
         }
+        self.notify_slow(lock, n)
+    }
+
+    #[cold]
+    fn notify_slow<L: CondvarLock + ?Sized>(&self, lock: &L, n: usize) -> usize {
         let mut chosen = 0;
         while chosen < n {
             // SAFETY: both keys belong to this queue and its lock; the
@@ -197,11 +203,17 @@ impl WaitQueue {
 
     /// Notifies every waiting thread and returns how many, requeued onto
     /// `lock` when it is held, as [`notify`](WaitQueue::notify) does.
+    #[inline]
     pub fn notify_all<L: CondvarLock + ?Sized>(&self, lock: &L) -> usize {
         // Relaxed: as in `notify`.
         if self.waiters.load(Relaxed) == 0 {
             return 0;
         }
+        self.notify_all_slow(lock)
+    }
+
+    #[cold]
+    fn notify_all_slow<L: CondvarLock + ?Sized>(&self, lock: &L) -> usize {
         // SAFETY: as in `notify`.
         let result = unsafe {
             park::unpark_requeue(self.key(), lock.park_key(), || {

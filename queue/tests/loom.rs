@@ -16,7 +16,7 @@
 #[path = "../../sync/tests/support/loom_model.rs"]
 mod loom_model;
 
-use lockstep_queue::{GetError, LifoQueue, PriorityQueue, PutError, Queue, SimpleQueue};
+use lockstep_queue::{BaseQueue, Fifo, GetError, Lifo, Priority, PutError, Queue, SimpleQueue, Store};
 use loom::sync::Arc;
 use loom::thread;
 use loom_model::check;
@@ -37,21 +37,6 @@ fn put_racing_a_blocked_get_on_an_empty_queue() {
         queue.put(1).unwrap();
         assert_eq!(getter.join().unwrap(), Ok(1));
         assert!(queue.empty());
-    });
-}
-
-#[test]
-fn get_racing_a_blocked_put_on_a_full_queue() {
-    check(|| {
-        let queue = Arc::new(Queue::new(1));
-        queue.put(1).unwrap();
-        let putter = {
-            let queue = queue.clone();
-            spawn(move || queue.put(2))
-        };
-        assert_eq!(queue.get(), Ok(1));
-        putter.join().unwrap().unwrap();
-        assert_eq!(queue.try_get(), Ok(2));
     });
 }
 
@@ -173,34 +158,16 @@ fn immediate_shutdown_drops_items_and_releases_join() {
     });
 }
 
-#[test]
-fn lifo_puts_racing_a_blocked_get_lose_nothing() {
+/// A get makes room for a putter blocked on a full queue of any kind.
+fn get_racing_a_blocked_put<S: Store<u8> + Send + 'static>() {
     check(|| {
-        let queue = Arc::new(LifoQueue::new(0));
-        let getter = {
-            let queue = queue.clone();
-            spawn(move || queue.get())
-        };
-        queue.put(1).unwrap();
-        queue.put(2).unwrap();
-        // Which it gets depends on when it ran (order is for the std
-        // tests); that it gets one, and the other stays, is for loom.
-        let mut accounted = vec![getter.join().unwrap().unwrap(), queue.try_get().unwrap()];
-        accounted.sort();
-        assert_eq!(accounted, [1, 2]);
-        assert!(queue.empty());
-    });
-}
-
-#[test]
-fn lifo_get_racing_a_blocked_put_on_a_full_queue() {
-    check(|| {
-        let queue = Arc::new(LifoQueue::new(1));
+        let queue = Arc::new(BaseQueue::<u8, S>::new(1));
         queue.put(1).unwrap();
         let putter = {
             let queue = queue.clone();
             spawn(move || queue.put(2))
         };
+        // Room appears only by this get, so it takes the 1 whatever the order.
         assert_eq!(queue.get(), Ok(1));
         putter.join().unwrap().unwrap();
         assert_eq!(queue.try_get(), Ok(2));
@@ -208,37 +175,46 @@ fn lifo_get_racing_a_blocked_put_on_a_full_queue() {
 }
 
 #[test]
-fn priority_get_racing_a_blocked_put_on_a_full_queue() {
-    check(|| {
-        // Full with 5: the putter's 3 waits for the getter to make room.
-        let queue = Arc::new(PriorityQueue::new(1));
-        queue.put(5).unwrap();
-        let putter = {
-            let queue = queue.clone();
-            spawn(move || queue.put(3))
-        };
-        // Room appears only by our get, so it takes the 5.
-        assert_eq!(queue.get(), Ok(5));
-        putter.join().unwrap().unwrap();
-        assert_eq!(queue.try_get(), Ok(3));
-    });
+fn get_racing_a_blocked_put_on_a_full_queue() {
+    get_racing_a_blocked_put::<Fifo<u8>>();
 }
 
 #[test]
-fn priority_puts_racing_a_blocked_get_lose_nothing() {
+fn lifo_get_racing_a_blocked_put_on_a_full_queue() {
+    get_racing_a_blocked_put::<Lifo<u8>>();
+}
+
+#[test]
+fn priority_get_racing_a_blocked_put_on_a_full_queue() {
+    get_racing_a_blocked_put::<Priority<u8>>();
+}
+
+/// Two puts race a getter blocked on an empty queue of any kind: it gets
+/// one of them, the other stays queued (which one is for the std tests).
+fn puts_racing_a_blocked_get<S: Store<u8> + Send + 'static>() {
     check(|| {
-        let queue = Arc::new(PriorityQueue::new(0));
+        let queue = Arc::new(BaseQueue::<u8, S>::new(0));
         let getter = {
             let queue = queue.clone();
             spawn(move || queue.get())
         };
-        queue.put(2).unwrap();
         queue.put(1).unwrap();
+        queue.put(2).unwrap();
         let mut accounted = vec![getter.join().unwrap().unwrap(), queue.try_get().unwrap()];
         accounted.sort();
         assert_eq!(accounted, [1, 2]);
         assert!(queue.empty());
     });
+}
+
+#[test]
+fn lifo_puts_racing_a_blocked_get_lose_nothing() {
+    puts_racing_a_blocked_get::<Lifo<u8>>();
+}
+
+#[test]
+fn priority_puts_racing_a_blocked_get_lose_nothing() {
+    puts_racing_a_blocked_get::<Priority<u8>>();
 }
 
 #[test]

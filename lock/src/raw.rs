@@ -1,4 +1,4 @@
-//! The lock's state machine: one byte, three states.
+//! The lock's state machine: one byte, two bits (held, and sleepers parked).
 
 use lockstep_sync::atomic::AtomicU8;
 use lockstep_sync::atomic::Ordering::{Acquire, Relaxed, Release};
@@ -8,15 +8,17 @@ use lockstep_sync::{ReleaseError, SpinWait, deadline};
 use std::fmt;
 use std::time::{Duration, Instant};
 
-/// Nobody holds the lock.
-const UNLOCKED: u8 = 0;
-/// Held, and no thread has parked since it was taken: release wakes nobody.
+/// The bit set while some thread holds the lock.
 const LOCKED: u8 = 1;
-/// Held, and threads may be parked on it: release must wake one.
-/// A woken thread re-marks the lock `CONTENDED` when it takes it, because it
-/// cannot know whether others still sleep; that costs at most one needless
-/// `unpark_one` (a queue look-up, no syscall) after contention ends.
-const CONTENDED: u8 = 2;
+/// The bit set while threads may be parked on the lock: its release must
+/// wake one. A release that finds it wakes one sleeper and puts it back
+/// while others still sleep, and a thread taking a free lock keeps it, so
+/// an arriving thread knows others sleep and parks behind them rather than
+/// spin (the 3-state lock's CONTENDED forgot that whenever a running thread
+/// took the lock, and woken threads had to re-mark it on every take).
+const PARKED: u8 = 2;
+/// Free, and nobody parked.
+const UNLOCKED: u8 = 0;
 
 /// The raw lock under [`Lock`](crate::Lock) and [`Mutex`](crate::Mutex):
 /// a one-byte state machine with no owner, no name and no guard.
@@ -37,7 +39,7 @@ const CONTENDED: u8 = 2;
 /// assert!(raw.release().is_err());
 /// ```
 pub struct RawLock {
-    /// `UNLOCKED`, `LOCKED` or `CONTENDED`.
+    /// The `LOCKED` and `PARKED` bits.
     state: AtomicU8,
 }
 
@@ -65,7 +67,25 @@ impl RawLock {
     pub fn try_acquire(&self) -> bool {
         // Acquire: pairs with `release`'s Release, so the last holder's
         // writes are visible to us.
-        self.state.compare_exchange(UNLOCKED, LOCKED, Acquire, Relaxed).is_ok()
+        match self.state.compare_exchange(UNLOCKED, LOCKED, Acquire, Relaxed) {
+            Ok(_) => true,
+            Err(state) => state & LOCKED == 0 && self.try_acquire_parked(),
+        }
+    }
+
+    /// `try_acquire` when threads are parked: take it, keeping `PARKED`.
+    #[cold]
+    fn try_acquire_parked(&self) -> bool {
+        // Relaxed: the CAS orders.
+        let mut state = self.state.load(Relaxed);
+        while state & LOCKED == 0 {
+            // Acquire: as in `try_acquire`.
+            match self.state.compare_exchange(state, state | LOCKED, Acquire, Relaxed) {
+                Ok(_) => return true,
+                Err(now) => state = now,
+            }
+        }
+        false
     }
 
     /// Waits until the lock is free, then takes it.
@@ -124,16 +144,13 @@ impl RawLock {
     #[inline]
     pub fn release(&self) -> Result<(), ReleaseError> {
         // Release: publishes the critical section to the next acquirer.
-        // Swapping in UNLOCKED over UNLOCKED changes nothing, so the misuse
-        // check and the release are one atomic step: of two racing releases
-        // of one acquisition, exactly one succeeds.
+        // One swap both checks and releases, so of two racing releases of
+        // one acquisition exactly one succeeds; the swap also clears
+        // PARKED, which the slow path puts back.
         match self.state.swap(UNLOCKED, Release) {
-            UNLOCKED => Err(ReleaseError::Unlocked),
             LOCKED => Ok(()),
-            _contended => {
-                self.wake_one();
-                Ok(())
-            }
+            UNLOCKED => Err(ReleaseError::Unlocked),
+            state => self.release_parked(state),
         }
     }
 
@@ -146,7 +163,7 @@ impl RawLock {
     #[inline]
     pub fn locked(&self) -> bool {
         // Relaxed: a snapshot that orders nothing.
-        self.state.load(Relaxed) != UNLOCKED
+        self.state.load(Relaxed) & LOCKED != 0
     }
 
     /// The parking key: this lock's address, which is ours alone.
@@ -156,30 +173,28 @@ impl RawLock {
 
     #[cold]
     fn acquire_slow(&self, deadline: Option<Instant>) -> bool {
-        // While the holder has no waiters it may be about to release: spin a
-        // little before paying for a park (never under loom).
+        // While the holder has no sleepers it may be about to release: spin
+        // a little before paying for a park (never under loom).
         let mut spin = SpinWait::new();
         loop {
             // Relaxed: only chooses the next step; the CAS orders.
-            match self.state.load(Relaxed) {
-                UNLOCKED if self.try_acquire() => return true,
-                UNLOCKED => continue,
-                LOCKED if spin.spin() => continue,
-                _ => break,
+            let state = self.state.load(Relaxed);
+            if state & LOCKED == 0 {
+                // Acquire: as in `try_acquire`.
+                if self.state.compare_exchange(state, state | LOCKED, Acquire, Relaxed).is_ok() {
+                    return true;
+                }
+                continue;
             }
-        }
-        self.acquire_contended(deadline)
-    }
-
-    /// Takes the lock marked `CONTENDED`, parking while it is held: for a
-    /// thread that parked on it (others may still be parked behind it,
-    /// whose wake-up its release must pass on).
-    fn acquire_contended(&self, deadline: Option<Instant>) -> bool {
-        loop {
-            // Acquire: as in `try_acquire`. Writing CONTENDED makes the
-            // holder's release wake a parked thread.
-            if self.state.swap(CONTENDED, Acquire) == UNLOCKED {
-                return true;
+            if state & PARKED == 0 {
+                if spin.spin() {
+                    continue;
+                }
+                // Relaxed: announcing a sleeper publishes nothing; the
+                // holder's release reads it under the queue lock.
+                if self.state.compare_exchange(state, state | PARKED, Relaxed, Relaxed).is_err() {
+                    continue;
+                }
             }
             // SAFETY: the key is this lock's own address; the callbacks
             // neither panic nor call into the parking lot.
@@ -188,31 +203,53 @@ impl RawLock {
                     self.key(),
                     // Relaxed: runs under the queue lock; a release after it
                     // must call `unpark_one`, which takes that lock too.
-                    || self.state.load(Relaxed) == CONTENDED,
+                    || self.state.load(Relaxed) == LOCKED | PARKED,
                     || {},
-                    // A waiter leaving leaves the lock CONTENDED: at worst
-                    // one needless `unpark_one` later.
-                    |_, _| {},
+                    // The last sleeper leaving takes the mark with it.
+                    |_, was_last| {
+                        if was_last {
+                            // Relaxed: under the queue lock, as `validate`.
+                            self.state.fetch_and(!PARKED, Relaxed);
+                        }
+                    },
                     deadline,
                 )
             };
             if parked == ParkResult::TimedOut {
                 return false;
             }
+            // Woken, or the state moved before we slept: look again.
         }
     }
 
+    /// `release` whose swap found `PARKED` (in `state`, the old value) and
+    /// cleared it along with the lock: wake one parked thread and put
+    /// `PARKED` back while others still sleep. If the lock was not held (a
+    /// misuse) this changes nothing visible: the wake-up is spare, as any
+    /// woken thread just looks again, and it makes sure a lock freed by its
+    /// last holder but marked by nobody never leaves sleepers behind.
     #[cold]
-    fn wake_one(&self) {
-        // SAFETY: the key is this lock's own address; the callback neither
-        // panics nor calls into the parking lot.
-        unsafe { park::unpark_one(self.key(), |_| park::DEFAULT_TOKEN) };
+    fn release_parked(&self, state: u8) -> Result<(), ReleaseError> {
+        // SAFETY: the key is this lock's own address; the callback only
+        // sets a bit, which cannot panic or call into the parking lot.
+        unsafe {
+            park::unpark_one(self.key(), |result| {
+                if result.have_more_threads {
+                    // Relaxed: under the queue lock, which every parker's
+                    // `validate` takes; until this runs, a thread that finds
+                    // the lock held without PARKED marks it itself.
+                    self.state.fetch_or(PARKED, Relaxed);
+                }
+                park::DEFAULT_TOKEN
+            })
+        };
+        if state & LOCKED == 0 { Err(ReleaseError::Unlocked) } else { Ok(()) }
     }
 }
 
-// SAFETY: blocked acquirers park on `key()` (in `acquire_contended`), and
-// a lock marked CONTENDED wakes one of them on release; `release_save` is
-// a swap plus at most an `unpark_one`, which may not panic or park.
+// SAFETY: blocked acquirers park on `key()` (in `acquire_slow`), and a
+// lock marked PARKED wakes one of them on release; `release_save` is a CAS
+// plus at most an `unpark_one`, which may not panic or park.
 // Plumbing for `Condition` and the queues, not user API: hidden.
 #[doc(hidden)]
 unsafe impl CondvarLock for RawLock {
@@ -246,7 +283,8 @@ unsafe impl CondvarLock for RawLock {
     }
 
     fn acquire_restore(&self, (): ()) {
-        self.acquire_contended(None);
+        // Waiters requeued behind us are marked in PARKED: a plain acquire.
+        self.acquire();
     }
 
     fn park_key(&self) -> usize {
@@ -255,16 +293,18 @@ unsafe impl CondvarLock for RawLock {
 
     fn mark_contended_if_locked(&self) -> bool {
         // Relaxed: runs with the parking queues locked; the release that
-        // must see CONTENDED takes them too (in `wake_one`) before waking.
+        // must see PARKED takes them too (in `release_parked`) before waking.
         let mut state = self.state.load(Relaxed);
         loop {
-            match state {
-                UNLOCKED => return false,
-                CONTENDED => return true,
-                _locked => match self.state.compare_exchange(LOCKED, CONTENDED, Relaxed, Relaxed) {
-                    Ok(_) => return true,
-                    Err(now) => state = now,
-                },
+            if state & LOCKED == 0 {
+                return false;
+            }
+            if state & PARKED != 0 {
+                return true;
+            }
+            match self.state.compare_exchange(state, state | PARKED, Relaxed, Relaxed) {
+                Ok(_) => return true,
+                Err(now) => state = now,
             }
         }
     }
@@ -336,8 +376,8 @@ mod tests {
         raw.acquire();
         thread::scope(|s| {
             let waiter = s.spawn(|| raw.acquire());
-            // The waiter announces itself by marking the lock CONTENDED.
-            while raw.state.load(Relaxed) != CONTENDED {
+            // The waiter announces itself by marking the lock PARKED.
+            while raw.state.load(Relaxed) != LOCKED | PARKED {
                 thread::yield_now();
             }
             raw.release().unwrap();

@@ -8,9 +8,9 @@
 //! A notify made while the lock is held (the usual case: Python requires
 //! it) does not wake the waiter just to have it block on that lock: it
 //! moves the waiter onto the lock's own wait queue (parking_lot_core's
-//! `unpark_requeue`) and marks the lock contended, so the lock's release
-//! wakes it. A woken waiter re-takes the lock marked contended, because
-//! other waiters may sit requeued behind it.
+//! `unpark_requeue`) and marks the lock as having sleepers, so the lock's
+//! release wakes it; the lock keeps that mark while others sit requeued
+//! behind it.
 
 use crate::ReleaseError;
 use crate::atomic::AtomicUsize;
@@ -59,7 +59,7 @@ pub unsafe trait CondvarLock {
     /// `_release_save`.
     fn release_save(&self) -> Self::Saved;
 
-    /// Takes the lock back after a wait, marked contended. Python's
+    /// Takes the lock back after a wait. Python's
     /// `_acquire_restore`.
     fn acquire_restore(&self, saved: Self::Saved);
 

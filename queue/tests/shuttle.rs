@@ -13,7 +13,7 @@
 #[path = "../../sync/tests/support/shuttle_run.rs"]
 mod shuttle_run;
 
-use lockstep_queue::{LifoQueue, PriorityQueue, Queue, SimpleQueue};
+use lockstep_queue::{BaseQueue, Fifo, Lifo, LifoQueue, Priority, PriorityQueue, SimpleQueue, Store};
 use shuttle::thread;
 use shuttle_run::check;
 use std::sync::Arc;
@@ -81,22 +81,27 @@ fn assert_within_bound(qsize: usize) {
 /// both sides block.
 const BOUND: usize = 2;
 
+/// 2 producers and 2 consumers through a `BaseQueue(BOUND)` of any kind,
+/// checking the bound after every put; returns what each consumer got.
+fn bounded_exchange<S: Store<Item> + Send + 'static>() -> (Arc<BaseQueue<Item, S>>, Vec<Vec<Item>>) {
+    let queue = Arc::new(BaseQueue::<Item, S>::new(BOUND));
+    let (putter, getter) = (Arc::clone(&queue), Arc::clone(&queue));
+    let got = exchange(
+        move |item| {
+            putter.put(item).unwrap();
+            assert_within_bound(putter.qsize());
+        },
+        move || getter.get().unwrap(),
+    );
+    (queue, got)
+}
+
 /// `Queue(2)`: bounded, so producers block on a full queue and consumers on
 /// an empty one. Exactly once, per-producer FIFO, never over the bound.
 #[test]
 fn fifo_two_producers_two_consumers() {
     check("Queue(2): 2 producers, 2 consumers", 3000, || {
-        let queue = Arc::new(Queue::new(BOUND));
-        let got = {
-            let (putter, getter) = (Arc::clone(&queue), Arc::clone(&queue));
-            exchange(
-                move |item| {
-                    putter.put(item).unwrap();
-                    assert_within_bound(putter.qsize());
-                },
-                move || getter.get().unwrap(),
-            )
-        };
+        let (queue, got) = bounded_exchange::<Fifo<Item>>();
         assert_exactly_once(&got);
         assert_per_producer_order(&got, true);
         assert!(queue.empty());
@@ -124,29 +129,9 @@ fn simple_queue_two_producers_two_consumers() {
 #[test]
 fn lifo_and_priority_two_producers_two_consumers() {
     check("LifoQueue(2)/PriorityQueue(2): 2 producers, 2 consumers", 3000, || {
-        let lifo = Arc::new(LifoQueue::new(BOUND));
-        let got = {
-            let (putter, getter) = (Arc::clone(&lifo), Arc::clone(&lifo));
-            exchange(
-                move |item| {
-                    putter.put(item).unwrap();
-                    assert_within_bound(putter.qsize());
-                },
-                move || getter.get().unwrap(),
-            )
-        };
+        let (_, got) = bounded_exchange::<Lifo<Item>>();
         assert_exactly_once(&got);
-        let priority = Arc::new(PriorityQueue::new(BOUND));
-        let got = {
-            let (putter, getter) = (Arc::clone(&priority), Arc::clone(&priority));
-            exchange(
-                move |item| {
-                    putter.put(item).unwrap();
-                    assert_within_bound(putter.qsize());
-                },
-                move || getter.get().unwrap(),
-            )
-        };
+        let (_, got) = bounded_exchange::<Priority<Item>>();
         assert_exactly_once(&got);
     });
 }

@@ -73,7 +73,8 @@ pub fn model(expected: &str, bug: &str, hint: u8, body: impl Fn() + Sync + Send 
         let why = first.split_once(" failed: ").map_or(first, |(_, why)| why);
         format!("in this interleaving {why}")
     };
-    let told: Vec<String> = steps.iter().enumerate().map(|(at, step)| format!("{}. {step}", at + 1)).collect();
+    let told: Vec<String> =
+        steps.iter().enumerate().map(|(at, step)| format!("{}. {step}", at + 1)).collect();
     let happened = if told.is_empty() {
         format!("{what}; loom found it by trying every interleaving")
     } else {

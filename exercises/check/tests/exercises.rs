@@ -105,3 +105,27 @@ fn unsolved_exercises_fail_with_their_bug_class_and_solutions_pass() {
     let problems = problems.into_inner().unwrap();
     assert!(problems.is_empty(), "{} problems:\n\n{}", problems.len(), problems.join("\n\n"));
 }
+
+/// The README's exercise table lists every exercise, in order, with the bug
+/// class its checker reports and its lesson.
+#[test]
+fn the_readme_lists_every_exercise() {
+    let package = Package::here();
+    let readme = std::fs::read_to_string(package.root.join("../README.md")).unwrap();
+    let rows: Vec<&str> =
+        readme.lines().filter(|line| line.starts_with("| `") && line.contains(".rs`")).collect();
+    let expected: Vec<String> = package.exercises().unwrap().iter().map(readme_row).collect();
+    let missing: Vec<&String> = expected.iter().filter(|row| !rows.contains(&row.as_str())).collect();
+    assert!(
+        missing.is_empty(),
+        "README.md's exercise table lacks these rows:\n{}",
+        missing.iter().map(|row| row.as_str()).collect::<Vec<_>>().join("\n")
+    );
+}
+
+/// `| `02_lock/race_lock.rs` | lost update | `lesson-race` |`
+fn readme_row(exercise: &Exercise) -> String {
+    let lesson =
+        if exercise.lesson.is_empty() { "none".to_owned() } else { format!("`{}`", exercise.lesson) };
+    format!("| `{}/{}.rs` | {} | {lesson} |", exercise.dir, exercise.name, exercise.bug)
+}

@@ -141,7 +141,7 @@ impl Crew {
             if let Some((name, message, verdict)) = board.panicked.take() {
                 drop(board);
                 if verdict {
-                    // The thread's own check already said it all.
+                    // The thread's own check already printed it all.
                     std::panic::resume_unwind(Box::new(message));
                 }
                 let (bug, hint) = self.panic.clone().unwrap_or_else(|| ("panic".to_owned(), 1));

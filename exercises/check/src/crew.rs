@@ -160,7 +160,7 @@ impl Crew {
             }
             board =
                 wake.wait_timeout(board, TICK.min(deadline - now)).unwrap_or_else(PoisonError::into_inner).0;
-            if let Some(cycle) = cycles().into_iter().find(|cycle| !self.stale.contains(cycle)) {
+            if let Some(cycle) = self.own_cycle() {
                 drop(board);
                 fail(
                     "deadlock",
@@ -170,6 +170,18 @@ impl Crew {
                 );
             }
         }
+    }
+
+    /// A new deadlock cycle through one of this crew's threads. Other
+    /// checks in the same program (tests run in parallel) have cycles of
+    /// their own; telling them apart by thread name is all the detector
+    /// allows, so each exercise gives its threads names of their own.
+    fn own_cycle(&self) -> Option<String> {
+        lockstep::deadlock::check()
+            .into_iter()
+            .filter(|cycle| cycle.threads.iter().any(|link| self.names.contains(&link.thread)))
+            .map(|cycle| cycle.to_string())
+            .find(|cycle| !self.stale.contains(cycle))
     }
 
     /// "after 5 s, consumer-2 and consumer-3 had not finished (consumer-2 is

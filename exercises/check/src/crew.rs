@@ -31,7 +31,8 @@ struct Board {
 /// [`join`](Crew::join) waits for all of them. It fails the exercise
 /// - at once if lockstep's deadlock detector sees a cycle among `Lock`s and
 ///   `RLock`s ("deadlock: … philosopher-1 holds fork-1 and waits for
-///   fork-2; …");
+///   fork-2; …"), or a thread waiting for a `Lock` it holds itself
+///   ("deadlock: … du waits for tree_lock, which it holds itself: …");
 /// - after the limit (5 s unless [`limit`](Crew::limit) says otherwise) if
 ///   some threads are still running, naming them and the lock each one is
 ///   blocked on, under the bug class given to [`hang_is`](Crew::hang_is);
@@ -162,12 +163,16 @@ impl Crew {
                 wake.wait_timeout(board, TICK.min(deadline - now)).unwrap_or_else(PoisonError::into_inner).0;
             if let Some(cycle) = self.own_cycle() {
                 drop(board);
-                fail(
-                    "deadlock",
-                    &self.expected,
-                    format!("every thread of this cycle waits for the next one forever: {cycle}"),
-                    self.deadlock_hint,
-                );
+                let happened = match cycle.threads.as_slice() {
+                    // A cycle of one: a thread waiting for a lock it holds.
+                    [alone] => format!(
+                        "{} waits for {}, which it holds itself: a Lock is not re-entrant, so it waits for \
+                         itself forever ({cycle})",
+                        alone.thread, alone.waits_for
+                    ),
+                    _ => format!("every thread of this cycle waits for the next one forever: {cycle}"),
+                };
+                fail("deadlock", &self.expected, happened, self.deadlock_hint);
             }
         }
     }
@@ -176,12 +181,11 @@ impl Crew {
     /// checks in the same program (tests run in parallel) have cycles of
     /// their own; telling them apart by thread name is all the detector
     /// allows, so each exercise gives its threads names of their own.
-    fn own_cycle(&self) -> Option<String> {
+    fn own_cycle(&self) -> Option<lockstep::deadlock::Deadlock> {
         lockstep::deadlock::check()
             .into_iter()
             .filter(|cycle| cycle.threads.iter().any(|link| self.names.contains(&link.thread)))
-            .map(|cycle| cycle.to_string())
-            .find(|cycle| !self.stale.contains(cycle))
+            .find(|cycle| !self.stale.contains(&cycle.to_string()))
     }
 
     /// "after 5 s, consumer-2 and consumer-3 had not finished (consumer-2 is

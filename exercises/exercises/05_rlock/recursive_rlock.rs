@@ -106,8 +106,7 @@ fn run() -> Vec<u64> {
         }
     });
     crew.join();
-    let sizes = sizes.lock().unwrap().clone();
-    sizes
+    sizes.lock().unwrap().clone()
 }
 
 fn main() {

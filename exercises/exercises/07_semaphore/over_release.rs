@@ -124,7 +124,7 @@ mod tests {
                     day.most_inside
                 )
             } else {
-                "so the lot kept its 5 spaces, but the bug went unreported".to_owned()
+                format!("so the lot kept its {SPACES} spaces, but the bug went unreported")
             };
             lockstep_check::fail(
                 "over-release",

@@ -38,6 +38,22 @@ fn a_deadlock_is_reported_at_once_with_its_cycle() {
 }
 
 #[test]
+fn a_thread_waiting_for_a_lock_it_holds_is_told_so() {
+    let text = verdict(|| {
+        let lock = Arc::new(Lock::named("tree_lock"));
+        let mut crew = Crew::new("the walk to finish").deadlock_hint(1);
+        crew.spawn("du-self", move || {
+            let _outer = lock.lock();
+            let _inner = lock.lock();
+        });
+        crew.join();
+    });
+    assert!(text.contains("deadlock: expected the walk to finish"), "{text}");
+    assert!(text.contains("du-self waits for tree_lock, which it holds itself"), "{text}");
+    assert!(text.contains("du-self holds tree_lock and waits for tree_lock"), "{text}");
+}
+
+#[test]
 fn a_hang_is_reported_at_the_limit_naming_who_waits_on_what() {
     let held = Arc::new(Lock::named("ledger"));
     let never = Arc::new(Event::new());

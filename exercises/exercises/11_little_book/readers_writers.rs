@@ -74,7 +74,7 @@ impl Library {
         self.readers_switch.lock(&self.room_empty);
         {
             let _inside = self.readers.enter();
-            self.log.push(format!("{who} reads, with {} writers inside", self.writers.now()));
+            self.log.push(format!("{who} reads, writers inside: {}", self.writers.now()));
             if self.readers.entered() == READERS {
                 self.all_readers_in.set();
             }
@@ -92,7 +92,7 @@ impl Library {
         self.room_empty.acquire();
         {
             let _inside = self.writers.enter();
-            self.log.push(format!("{who} writes, with {} readers inside", self.readers.now()));
+            self.log.push(format!("{who} writes, readers inside: {}", self.readers.now()));
             lockstep_check::pause(5);
         }
         self.room_empty.release();
@@ -132,10 +132,9 @@ fn main() {
 mod tests {
     use super::*;
 
-    /// The number in "… with N readers inside" (or "N writers").
+    /// The N in "… readers inside: N" (or "writers inside: N").
     fn others(event: &str) -> usize {
-        let with = event.split(", with ").nth(1).unwrap_or("0");
-        with.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0)
+        event.split("inside: ").nth(1).and_then(|n| n.parse().ok()).unwrap_or(0)
     }
 
     #[test]
@@ -149,9 +148,12 @@ mod tests {
                 "writer with readers",
                 "a writer to have the room to itself",
                 format!(
-                    "{writer} was inside with {} readers: the room was released while readers were \
-                     still reading (what happened: {log})",
-                    others(event)
+                    "{writer} was inside with {}: the room was released while readers were still \
+                     reading (what happened: {log})",
+                    match others(event) {
+                        1 => "1 reader".to_owned(),
+                        n => format!("{n} readers"),
+                    }
                 ),
                 1,
             );

@@ -26,19 +26,33 @@
 //
 // What to fix: in `visit`, a customer looks at the waiting room and sits down in two separate
 // steps. Seven customers come in at once: each one sees a free chair, and all seven sit down in a
-// room with three. Make the look and the sitting down one step (keep `hang_up_coat` between them).
+// room with three. Make the look and the sitting down one step.
 
-use lockstep::{Barrier, Mutex, Semaphore};
+use lockstep::{Barrier, Mutex, MutexGuard, Semaphore};
 use std::sync::Arc;
 use std::time::Duration;
 
 const CHAIRS: usize = 3;
 const CUSTOMERS: usize = 7;
 
+/// How many customers are in the waiting room (the Python's `customers`, with its `mutex`), on a
+/// board by the door.
+struct Board {
+    count: Mutex<usize>,
+}
+
+impl Board {
+    /// Walking up to the board takes a moment: `lock` pauses, then takes the mutex. (So a race
+    /// between two customers who look at the board shows every time, not once in a while.)
+    fn lock(&self) -> MutexGuard<'_, usize> {
+        lockstep_check::pause(10);
+        self.count.lock()
+    }
+}
+
 /// The barbershop.
 struct Shop {
-    /// How many customers are in the waiting room (the Python's `customers`, with its `mutex`).
-    waiting: Mutex<usize>,
+    waiting: Board,
     /// Released by each customer who sits down: it wakes the barber.
     customer: Semaphore,
     /// Released by the barber for each customer he calls to the chair.
@@ -53,11 +67,6 @@ struct Shop {
 impl Shop {
     fn turn_away(&self, who: &str) {
         self.log.push(format!("{who} is turned away"));
-    }
-
-    /// The customer takes off the coat: a while between the look and sitting down.
-    fn hang_up_coat(&self) {
-        lockstep_check::pause(10);
     }
 
     fn sit_down(&self, who: &str) -> lockstep_check::Inside<'_> {
@@ -83,12 +92,11 @@ impl Shop {
 /// One customer's visit: a haircut, or straight out again if the waiting room is full.
 fn visit(shop: &Shop, who: &str) {
     // TODO: between this look and the `+= 1` below, other customers can sit down in the chair
-    // this customer saw free. Looking and sitting down must be one step under `shop.waiting`.
+    // this customer saw free. Looking and sitting down must be one step: one guard.
     let full = *shop.waiting.lock() == CHAIRS;
     if full {
         return shop.turn_away(who);
     }
-    shop.hang_up_coat();
     *shop.waiting.lock() += 1;
     let seat = shop.sit_down(who);
     shop.customer.release(); // wakes the barber if he sleeps
@@ -111,7 +119,7 @@ fn work(shop: &Shop) {
 /// Seven customers come in at once; the barber is asleep.
 fn run() -> Arc<Shop> {
     let shop = Arc::new(Shop {
-        waiting: Mutex::new(0),
+        waiting: Board { count: Mutex::new(0) },
         customer: Semaphore::new(0),
         barber: Semaphore::new(0),
         room: lockstep_check::Occupancy::new(),

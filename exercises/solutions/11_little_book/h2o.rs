@@ -27,6 +27,42 @@ struct Record {
     molecules: Mutex<Vec<Vec<String>>>,
 }
 
+impl Record {
+    /// The barrier's action: the atoms that bonded since the last molecule make one molecule,
+    /// and it must be water.
+    fn close_molecule(&self) {
+        let atoms = std::mem::take(&mut *self.bonding.lock());
+        let hydrogens = atoms.iter().filter(|atom| atom.starts_with("hydrogen")).count();
+        let oxygens = atoms.len() - hydrogens;
+        let mut molecules = self.molecules.lock();
+        molecules.push(atoms.clone());
+        if (hydrogens, oxygens) != (2, 1) {
+            let number = molecules.len();
+            drop(molecules);
+            lockstep_check::fail(
+                "wrong molecule",
+                "every molecule to be 2 hydrogen + 1 oxygen (H2O)",
+                format!(
+                    "molecule {number} was {} ({} bonded together)",
+                    formula(hydrogens, oxygens),
+                    atoms.join(", ")
+                ),
+                1,
+            );
+        }
+    }
+}
+
+/// "H2O", "H3", "HO2", ...
+fn formula(hydrogens: usize, oxygens: usize) -> String {
+    let element = |symbol: &str, n: usize| match n {
+        0 => String::new(),
+        1 => symbol.to_owned(),
+        n => format!("{symbol}{n}"),
+    };
+    element("H", hydrogens) + &element("O", oxygens)
+}
+
 struct Reactor {
     /// Three atoms per molecule; the last one to arrive closes it.
     barrier: Barrier,
@@ -40,10 +76,7 @@ impl Reactor {
     fn new() -> Reactor {
         let record = Arc::new(Record::default());
         let closing = Arc::clone(&record);
-        let close_molecule = move || {
-            let atoms = std::mem::take(&mut *closing.bonding.lock());
-            closing.molecules.lock().push(atoms);
-        };
+        let close_molecule = move || closing.close_molecule();
         Reactor {
             barrier: Barrier::new(3).with_action(close_molecule),
             hydrogen_places: Semaphore::new(2),
@@ -117,36 +150,10 @@ fn main() {
 mod tests {
     use super::*;
 
-    /// "H2O", "H3", "HO2", ...
-    fn formula(hydrogens: usize, oxygens: usize) -> String {
-        let element = |symbol: &str, n: usize| match n {
-            0 => String::new(),
-            1 => symbol.to_owned(),
-            n => format!("{symbol}{n}"),
-        };
-        element("H", hydrogens) + &element("O", oxygens)
-    }
-
+    /// Each molecule is checked as it forms (`Record::close_molecule`); here, that all formed.
     #[test]
     fn every_molecule_is_water() {
         let molecules = run();
-        for (at, atoms) in molecules.iter().enumerate() {
-            let hydrogens = atoms.iter().filter(|atom| atom.starts_with("hydrogen")).count();
-            let oxygens = atoms.len() - hydrogens;
-            if (hydrogens, oxygens) != (2, 1) {
-                lockstep_check::fail(
-                    "wrong molecule",
-                    "every molecule to be 2 hydrogen + 1 oxygen (H2O)",
-                    format!(
-                        "molecule {} was {} ({} bonded together)",
-                        at + 1,
-                        formula(hydrogens, oxygens),
-                        atoms.join(", ")
-                    ),
-                    1,
-                );
-            }
-        }
         if molecules.len() != 3 {
             lockstep_check::fail(
                 "wrong molecule",

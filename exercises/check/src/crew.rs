@@ -58,6 +58,8 @@ pub struct Crew {
     hang: (String, u8),
     deadlock_hint: u8,
     panic: Option<(String, u8)>,
+    /// Says more about a hang, asked at the moment it is reported.
+    detail: Option<Box<dyn Fn() -> String + Send>>,
     /// Cycles that existed before this crew started (left by an earlier
     /// failed check in the same process): not this crew's.
     stale: HashSet<String>,
@@ -75,6 +77,7 @@ impl Crew {
             hang: ("hang".to_owned(), 1),
             deadlock_hint: 1,
             panic: None,
+            detail: None,
             stale: cycles(),
         }
     }
@@ -98,6 +101,14 @@ impl Crew {
     /// item another thread took first.
     pub fn panic_is(mut self, bug: impl Into<String>, hint: u8) -> Crew {
         self.panic = Some((bug.into(), hint));
+        self
+    }
+
+    /// Adds what `detail` says (asked at the moment of the hang) to the hang
+    /// report: e.g. "q.unfinished_tasks() = 12" for a `join` that waits for
+    /// `task_done` calls that never come.
+    pub fn hang_detail(mut self, detail: impl Fn() -> String + Send + 'static) -> Crew {
+        self.detail = Some(Box::new(detail));
         self
     }
 
@@ -158,7 +169,8 @@ impl Crew {
                 drop(board);
                 fail(&self.hang.0, &self.expected, happened, self.hang.1);
             }
-            board = wake.wait_timeout(board, TICK.min(deadline - now)).unwrap_or_else(PoisonError::into_inner).0;
+            board =
+                wake.wait_timeout(board, TICK.min(deadline - now)).unwrap_or_else(PoisonError::into_inner).0;
             if let Some(cycle) = cycles().into_iter().find(|cycle| !self.stale.contains(cycle)) {
                 drop(board);
                 fail(
@@ -185,6 +197,9 @@ impl Crew {
             text.push_str(" (they are waiting, but on no Lock or RLock: on an Event, a Condition, a queue or a semaphore)");
         } else {
             text.push_str(&format!(" ({})", blocked.join(", ")));
+        }
+        if let Some(detail) = &self.detail {
+            text.push_str(&format!("; {}", detail()));
         }
         text
     }

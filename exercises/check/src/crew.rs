@@ -169,8 +169,7 @@ impl Crew {
                 drop(board);
                 fail(&self.hang.0, &self.expected, happened, self.hang.1);
             }
-            board =
-                wake.wait_timeout(board, TICK.min(deadline - now)).unwrap_or_else(PoisonError::into_inner).0;
+            board = wake.wait_timeout(board, TICK.min(deadline - now)).unwrap_or_else(PoisonError::into_inner).0;
             if let Some(cycle) = cycles().into_iter().find(|cycle| !self.stale.contains(cycle)) {
                 drop(board);
                 fail(

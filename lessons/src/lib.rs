@@ -172,6 +172,27 @@ pub fn point(text: impl Display) {
     line(format!("- {text}"));
 }
 
+/// Ends a "What you saw" summary with the lesson's exercises (from
+/// [`LESSONS`]): `- Your turn: fix the bug in exercise race_lock …`.
+///
+/// ```
+/// lockstep_lessons::your_turn("lesson-race");
+/// ```
+pub fn your_turn(bin: &str) {
+    let Some(lesson) = LESSONS.iter().find(|lesson| lesson.bin == bin) else { return };
+    let names: Vec<String> = lesson.exercises.iter().map(|name| format!("`{name}`")).collect();
+    let (noun, list) = match names.as_slice() {
+        [] => return,
+        [one] => ("exercise", one.clone()),
+        [rest @ .., last] => ("exercises", format!("{} and {last}", rest.join(", "))),
+    };
+    point(format!(
+        "Your turn: fix the bug in {noun} {list} (run `rustlings` in exercises/, or \
+         `cargo run --bin exercises -- check {}`).",
+        lesson.exercises[0]
+    ));
+}
+
 /// Prints the lesson's closing line, `(finished in 1.23 s)`.
 ///
 /// ```
@@ -321,6 +342,9 @@ pub struct Lesson {
     /// Announced but not written yet: it has no `[[bin]]` in Cargo.toml.
     /// Whoever adds the binary flips this to `false` (a test checks).
     pub upcoming: bool,
+    /// The classroom exercises (`exercises/`) that practise what the lesson
+    /// shows; its "What you saw" ends by naming them (see [`your_turn`]).
+    pub exercises: &'static [&'static str],
 }
 
 impl Lesson {
@@ -360,18 +384,21 @@ pub const LESSONS: &[Lesson] = &[
                   (`Thread-1`, custom); `join`; a never-joined \"daemon\" thread is cut off when \
                   main returns",
         upcoming: false,
+        exercises: &["threads_join"],
     },
     Lesson {
         bin: "lesson-race",
         summary: "100 threads decrement a shared counter without a lock: updates are lost; two \
                   threads check-then-remove from one list and fail",
         upcoming: false,
+        exercises: &["race_lock", "shared_list"],
     },
     Lesson {
         bin: "lesson-lock",
         summary: "the same counter with a `Lock` (`acquire`/`release` and the guard form): the \
                   result is right; what a forgotten `release` does",
         upcoming: false,
+        exercises: &["race_lock", "early_return"],
     },
     Lesson {
         bin: "lesson-rlock",
@@ -379,6 +406,7 @@ pub const LESSONS: &[Lesson] = &[
                   `RLock` counts (`recursion_count`) and only its owner may release it; doA calls \
                   doB holding one `RLock`",
         upcoming: false,
+        exercises: &["recursive_rlock"],
     },
     Lesson {
         bin: "lesson-deadlock",
@@ -386,29 +414,34 @@ pub const LESSONS: &[Lesson] = &[
                   cycle with `deadlock::check()` and rescues; three fixes: one lock order, one \
                   `RLock`, timeouts with back-off",
         upcoming: false,
+        exercises: &["lock_order", "dining_philosophers"],
     },
     Lesson {
         bin: "lesson-event",
         summary: "workers wait for the boss's `Event` to work and to go home; clients connect \
                   only after the server sets \"ready\"; `wait` vs `wait_timeout`",
         upcoming: false,
+        exercises: &["boss_workers", "server_ready"],
     },
     Lesson {
         bin: "lesson-semaphore",
         summary: "100 cars, 5 parking spaces (`Semaphore(5)`): never more than 5 inside; a \
                   `BoundedSemaphore` refuses an extra `release`",
         upcoming: false,
+        exercises: &["parking_lot", "over_release"],
     },
     Lesson {
         bin: "lesson-queue",
         summary: "a list shared by two threads loses and repeats tasks, a `Queue` does not; FIFO, \
                   LIFO and priority order; `Full` and `Empty`",
         upcoming: false,
+        exercises: &["shared_list"],
     },
     Lesson {
         bin: "lesson-producer-consumer",
         summary: "the baozi shop: a cook and three eaters share a `Queue`; sentinels, then \
                   `task_done`/`join`, then `shutdown`; every baozi eaten exactly once",
         upcoming: false,
+        exercises: &["baozi_join", "shutdown_consumers"],
     },
 ];

@@ -192,3 +192,33 @@ fn bad_arguments_are_refused() {
         assert!(!status.success(), "{binary} accepted --no-such-knob");
     }
 }
+
+/// Every lesson's "What you saw" ends by naming exercises that exist: the
+/// lesson calls `your_turn` with its own name, and every exercise it lists
+/// is in the exercises' catalog.
+#[test]
+fn every_lesson_ends_by_naming_its_exercises() {
+    let catalog = include_str!("../../exercises/check/catalog.toml");
+    for lesson in LESSONS.iter().filter(|lesson| !lesson.upcoming) {
+        let source =
+            std::fs::read_to_string(format!("{}/src/bin/{}.rs", env!("CARGO_MANIFEST_DIR"), lesson.bin))
+                .unwrap();
+        assert!(
+            source.contains(&format!("your_turn(\"{}\")", lesson.bin)),
+            "{} does not end its summary with your_turn(\"{}\")",
+            lesson.bin,
+            lesson.bin
+        );
+        assert!(!lesson.exercises.is_empty(), "{} names no exercise", lesson.bin);
+        for exercise in lesson.exercises {
+            assert!(
+                catalog.contains(&format!("name = \"{exercise}\"")),
+                "{} names exercise {exercise}, which exercises/check/catalog.toml does not list",
+                lesson.bin
+            );
+        }
+    }
+    let output = run_ok(LOCK, &[]);
+    let last_point = output.lines().rev().find(|line| line.starts_with("- ")).unwrap();
+    assert!(last_point.contains("Your turn") && last_point.contains("race_lock"), "{output}");
+}

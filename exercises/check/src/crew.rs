@@ -152,7 +152,7 @@ impl Crew {
             if let Some((name, message, verdict)) = board.panicked.take() {
                 drop(board);
                 if verdict {
-                    // The thread's own check already said it all.
+                    // The thread's own check already printed it all.
                     std::panic::resume_unwind(Box::new(message));
                 }
                 let (bug, hint) = self.panic.clone().unwrap_or_else(|| ("panic".to_owned(), 1));
@@ -169,8 +169,9 @@ impl Crew {
                 drop(board);
                 fail(&self.hang.0, &self.expected, happened, self.hang.1);
             }
-            board = wake.wait_timeout(board, TICK.min(deadline - now)).unwrap_or_else(PoisonError::into_inner).0;
-            if let Some(cycle) = cycles().into_iter().find(|cycle| !self.stale.contains(cycle)) {
+            board =
+                wake.wait_timeout(board, TICK.min(deadline - now)).unwrap_or_else(PoisonError::into_inner).0;
+            if let Some(cycle) = self.own_cycle() {
                 drop(board);
                 fail(
                     "deadlock",
@@ -180,6 +181,18 @@ impl Crew {
                 );
             }
         }
+    }
+
+    /// A new deadlock cycle through one of this crew's threads. Other
+    /// checks in the same program (tests run in parallel) have cycles of
+    /// their own; telling them apart by thread name is all the detector
+    /// allows, so each exercise gives its threads names of their own.
+    fn own_cycle(&self) -> Option<String> {
+        lockstep::deadlock::check()
+            .into_iter()
+            .filter(|cycle| cycle.threads.iter().any(|link| self.names.contains(&link.thread)))
+            .map(|cycle| cycle.to_string())
+            .find(|cycle| !self.stale.contains(cycle))
     }
 
     /// "after 5 s, consumer-2 and consumer-3 had not finished (consumer-2 is

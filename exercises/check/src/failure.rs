@@ -13,7 +13,8 @@ thread_local! {
 /// Fails the exercise with one paragraph: the bug class, what was expected,
 /// what happened instead, and which hint to read.
 ///
-/// It panics, so the test fails (and `main` exits with an error).
+/// It prints the paragraph and unwinds, so the test fails (and `main`
+/// exits with an error).
 ///
 /// ```should_panic
 /// let got = 97;
@@ -22,12 +23,21 @@ thread_local! {
 /// }
 /// ```
 pub fn fail(bug: &str, expected: impl Display, happened: impl Display, hint: u8) -> ! {
-    let name = exercise_name();
+    let paragraph = paragraph(bug, expected, happened, hint);
+    // Printed here and unwound without the panic hook, so the student reads
+    // the paragraph alone, not under a "panicked at check/src/…" line.
+    eprintln!("{paragraph}");
     FAILED.with(|failed| failed.set(true));
-    panic!(
-        "\n\n{bug}: expected {expected}, but {happened}.\nRead hint {hint}: `rustlings hint {name}` \
+    std::panic::resume_unwind(Box::new(paragraph));
+}
+
+/// The paragraph itself.
+pub(crate) fn paragraph(bug: &str, expected: impl Display, happened: impl Display, hint: u8) -> String {
+    let name = exercise_name();
+    format!(
+        "\n{bug}: expected {expected}, but {happened}.\nRead hint {hint}: `rustlings hint {name}` \
          (or `cargo run --bin exercises -- hint {name}`).\n"
-    );
+    )
 }
 
 /// Whether this thread's last panic came from [`fail`] (and clears the mark).

@@ -41,7 +41,12 @@ impl Log {
 
     /// How many events contain `needle`.
     pub fn count(&self, needle: &str) -> usize {
-        self.entries.lock().unwrap_or_else(PoisonError::into_inner).iter().filter(|e| e.contains(needle)).count()
+        self.entries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .filter(|e| e.contains(needle))
+            .count()
     }
 }
 

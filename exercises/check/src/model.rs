@@ -1,10 +1,11 @@
 //! Model checking a student's code with loom: every interleaving is tried,
 //! and the failing one is told step by step.
 
+use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Mutex, PoisonError};
 
-use crate::failure::{fail, panic_message};
+use crate::failure::{fail, panic_message, paragraph};
 
 /// The steps of the execution loom is running now; cleared at the start of
 /// each execution, so after a failure it holds the failing interleaving.
@@ -32,6 +33,11 @@ pub fn step(who: &str, what: impl std::fmt::Display) {
 /// under `bug` with `hint`, and the message lists that interleaving's
 /// [`step`]s in the order they ran.
 ///
+/// A deadlock ends the whole program (exit code 101) right after the
+/// paragraph is printed: loom 0.7.3 cannot unwind out of a deadlocked
+/// execution (its thread bookkeeping panics again while unwinding, which
+/// aborts), so the verdict is given from the panic hook, before that.
+///
 /// ```
 /// use loom::sync::atomic::{AtomicUsize, Ordering};
 /// use std::sync::Arc;
@@ -48,21 +54,32 @@ pub fn step(who: &str, what: impl std::fmt::Display) {
 pub fn model(expected: &str, bug: &str, hint: u8, body: impl Fn() + Sync + Send + 'static) {
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = Some(PREEMPTIONS);
-    // Loom reports a failure by panicking; the paragraph below says it
-    // better than the default hook would, once per failing interleaving.
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    let previous = std::panic::take_hook();
+    let (hook_expected, hook_bug) = (expected.to_owned(), bug.to_owned());
+    std::panic::set_hook(Box::new(move |info| {
+        // Other failures unwind, and are told below; this one cannot.
+        let message = panic_message(info.payload());
+        if message.starts_with("deadlock") {
+            let text = paragraph(&hook_bug, &hook_expected, told(&message), hint);
+            let _ = std::io::stderr().write_all(format!("{text}\n").as_bytes());
+            std::process::exit(101);
+        }
+    }));
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         builder.check(move || {
             STEPS.lock().unwrap_or_else(PoisonError::into_inner).clear();
             body();
         });
     }));
-    std::panic::set_hook(hook);
-    let Err(payload) = outcome else { return };
-    let message = panic_message(&*payload);
-    let steps = STEPS.lock().unwrap_or_else(PoisonError::into_inner).clone();
-    let what = if message.contains("deadlock") {
+    std::panic::set_hook(previous);
+    if let Err(payload) = outcome {
+        fail(bug, expected, told(&panic_message(&*payload)), hint);
+    }
+}
+
+/// What loom's failure `message` means, and the failing interleaving's steps.
+fn told(message: &str) -> String {
+    let what = if message.starts_with("deadlock") {
         "in this interleaving every thread ended up waiting forever".to_owned()
     } else if message.contains("Causality violation") {
         "in this interleaving a thread read data another thread was still writing (a data race)".to_owned()
@@ -73,11 +90,11 @@ pub fn model(expected: &str, bug: &str, hint: u8, body: impl Fn() + Sync + Send 
         let why = first.split_once(" failed: ").map_or(first, |(_, why)| why);
         format!("in this interleaving {why}")
     };
-    let told: Vec<String> = steps.iter().enumerate().map(|(at, step)| format!("{}. {step}", at + 1)).collect();
-    let happened = if told.is_empty() {
-        format!("{what}; loom found it by trying every interleaving")
-    } else {
-        format!("{what}: {}; loom found it by trying every interleaving", told.join("; "))
-    };
-    fail(bug, expected, happened, hint);
+    let steps = STEPS.lock().unwrap_or_else(PoisonError::into_inner).clone();
+    if steps.is_empty() {
+        return format!("{what}; loom found it by trying every interleaving");
+    }
+    let steps: Vec<String> =
+        steps.iter().enumerate().map(|(at, step)| format!("{}. {step}", at + 1)).collect();
+    format!("{what}: {}; loom found it by trying every interleaving", steps.join("; "))
 }

@@ -14,9 +14,9 @@
 // (The atomics are loom's so the checker can explore them; in a program you
 // would use `std::sync::atomic`, which has the same API.)
 
+use lockstep_check::step;
 use loom::sync::Arc;
 use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use lockstep_check::step;
 
 /// A one-shot mailbox: one value, then a flag saying it is there.
 struct Mailbox {

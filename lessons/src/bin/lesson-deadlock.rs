@@ -58,7 +58,9 @@
 use clap::Parser;
 use lockstep::deadlock::{self, Deadlock};
 use lockstep::{Barrier, Event, Lock, RLock};
-use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, crowd, finished, heading, line, narrate, point, say};
+use lockstep_lessons::{
+    CommonArgs, CrowdArgs, Rng, crowd, finished, heading, line, narrate, point, say, your_turn,
+};
 use std::sync::OnceLock;
 use std::sync::atomic::AtomicUsize;
 // Relaxed is enough for the counters: they are read after the threads are
@@ -158,6 +160,7 @@ fn main() {
          waited too long gave back what it held and retried after a random back-off. It works, \
          but every retry is time lost; fix (a) is the usual cure."
     ));
+    your_turn("lesson-deadlock");
     finished(started);
 }
 

@@ -48,7 +48,7 @@
 
 use clap::Parser;
 use lockstep::Event;
-use lockstep_lessons::{CommonArgs, Rng, finished, heading, point, say};
+use lockstep_lessons::{CommonArgs, Rng, finished, heading, point, say, your_turn};
 use std::sync::atomic::AtomicUsize;
 // Relaxed: the counter only picks which worker is the last one back; the
 // Events' set/wait are what order the threads.
@@ -109,6 +109,7 @@ fn main() {
         "wait_timeout(50 ms) on the unset event returned {before} after the timeout (Python: \
          wait(0.05) is False); once set, wait() returned at once ({late:.3} ms for a late client)."
     ));
+    your_turn("lesson-event");
     finished(started);
 }
 

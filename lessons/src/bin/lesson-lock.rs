@@ -25,7 +25,7 @@
 
 use clap::Parser;
 use lockstep::Lock;
-use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, thread_name};
+use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, thread_name, your_turn};
 use std::sync::atomic::AtomicI64;
 // Relaxed is enough: the lock orders the threads (acquire/release), so each
 // thread sees the previous holder's store. The atomic is only there because
@@ -95,6 +95,7 @@ fn main() {
          an RLock, would not allow that). Releasing it once more returned an error: \
          \"release unlocked lock\" (Python raises RuntimeError).",
     );
+    your_turn("lesson-lock");
     finished(started);
 }
 

@@ -39,7 +39,7 @@
 
 use clap::Parser;
 use lockstep::{GetError, Mutex, PutError, Queue};
-use lockstep_lessons::{CommonArgs, Rng, finished, heading, point, say};
+use lockstep_lessons::{CommonArgs, Rng, finished, heading, point, say, your_turn};
 use std::sync::atomic::AtomicUsize;
 // Relaxed: the counter is only read by the cook after `q.join()` returns,
 // and the queue's lock already orders every `task_done()` before that.
@@ -124,6 +124,7 @@ fn main() {
          then get() returned Err(ShutDown) and they went home; a put() after it was refused \
          and the baozi came back in the error.",
     );
+    your_turn("lesson-producer-consumer");
     finished(started);
 }
 

@@ -41,7 +41,7 @@
 
 use clap::Parser;
 use lockstep::{Event, GetError, LifoQueue, Mutex, PriorityQueue, PutError, Queue};
-use lockstep_lessons::{CommonArgs, Rng, finished, heading, point, say};
+use lockstep_lessons::{CommonArgs, Rng, finished, heading, point, say, your_turn};
 use std::collections::BTreeMap;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -106,6 +106,7 @@ fn main() {
          back (Err(PutError::Full(item))), so nothing is lost. An empty queue's get_nowait, or \
          a get(timeout) that runs out, gives Empty.",
     );
+    your_turn("lesson-queue");
     finished(started);
 }
 

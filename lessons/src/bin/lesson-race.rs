@@ -30,7 +30,7 @@
 
 use clap::Parser;
 use lockstep::Mutex;
-use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, thread_name};
+use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, thread_name, your_turn};
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicI64;
 // Relaxed everywhere: each load and each store is indivisible on its own,
@@ -102,6 +102,7 @@ fn main() {
          enough: the check and the act must happen under ONE lock."
     ));
     point("The fix for both: hold one lock from the read to the write. See `lesson-lock`.");
+    your_turn("lesson-race");
     finished(started);
 }
 

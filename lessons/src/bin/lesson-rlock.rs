@@ -54,7 +54,9 @@
 use clap::Parser;
 use lockstep::deadlock::{self, Deadlock};
 use lockstep::{Lock, RLock};
-use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, crowd, finished, heading, line, narrate, point, say};
+use lockstep_lessons::{
+    CommonArgs, CrowdArgs, Rng, crowd, finished, heading, line, narrate, point, say, your_turn,
+};
 use std::sync::atomic::AtomicUsize;
 // Relaxed is enough for the counters: they are read after the threads are
 // joined, and joining orders everything.
@@ -135,6 +137,7 @@ fn main() {
          at a time.",
         calls.threads_done
     ));
+    your_turn("lesson-rlock");
     finished(started);
 }
 

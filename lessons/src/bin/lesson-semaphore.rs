@@ -35,7 +35,7 @@
 
 use clap::Parser;
 use lockstep::{BoundedSemaphore, Event, Semaphore};
-use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, thread_name};
+use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, thread_name, your_turn};
 use std::sync::atomic::AtomicUsize;
 // Relaxed is enough for the occupancy counter: a car counts itself in
 // after its permit is granted and out before its permit is returned, and
@@ -114,6 +114,7 @@ fn main() {
          BoundedSemaphore refuses it: \"{error}\" (Python raises ValueError), and its value \
          stayed {value}."
     ));
+    your_turn("lesson-semaphore");
     finished(started);
 }
 

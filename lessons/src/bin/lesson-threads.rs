@@ -49,7 +49,7 @@
 
 use clap::Parser;
 use lockstep::Event;
-use lockstep_lessons::{CommonArgs, finished, heading, line, point, say, thread_name};
+use lockstep_lessons::{CommonArgs, finished, heading, line, point, say, thread_name, your_turn};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 // Relaxed everywhere: the counters are read for narration only; join()
@@ -147,6 +147,7 @@ fn main() {
          ends and every thread still running is cut off, like a daemon (no destructors run). \
          To wait, as Python does for a normal thread, join() it, or use thread::scope.",
     );
+    your_turn("lesson-threads");
     finished(started);
 }
 

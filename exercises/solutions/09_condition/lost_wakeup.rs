@@ -94,8 +94,9 @@ fn run() -> Vec<(String, Option<u32>)> {
         .limit(Duration::from_secs(3))
         .hang_detail(move || {
             format!(
-                "loaf 1 was baked and notified before consumer-1 arrived, and the shelf still holds {:?}: \
-                 the customers wait for a notify that already happened",
+                "loaf 1 was baked and notified before consumer-1 arrived, and has_bread() = {} (the shelf \
+                 holds {:?}): the customers wait for a notify that already happened",
+                seen.has_bread(),
                 seen.loaves.lock().unwrap()
             )
         });

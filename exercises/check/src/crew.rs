@@ -59,6 +59,8 @@ pub struct Crew {
     hang: (String, u8),
     deadlock_hint: u8,
     panic: Option<(String, u8)>,
+    /// Says more about a hang, asked at the moment it is reported.
+    detail: Option<Box<dyn Fn() -> String + Send>>,
     /// Cycles that existed before this crew started (left by an earlier
     /// failed check in the same process): not this crew's.
     stale: HashSet<String>,
@@ -76,6 +78,7 @@ impl Crew {
             hang: ("hang".to_owned(), 1),
             deadlock_hint: 1,
             panic: None,
+            detail: None,
             stale: cycles(),
         }
     }
@@ -99,6 +102,14 @@ impl Crew {
     /// item another thread took first.
     pub fn panic_is(mut self, bug: impl Into<String>, hint: u8) -> Crew {
         self.panic = Some((bug.into(), hint));
+        self
+    }
+
+    /// Adds what `detail` says (asked at the moment of the hang) to the hang
+    /// report: e.g. "q.unfinished_tasks() = 12" for a `join` that waits for
+    /// `task_done` calls that never come.
+    pub fn hang_detail(mut self, detail: impl Fn() -> String + Send + 'static) -> Crew {
+        self.detail = Some(Box::new(detail));
         self
     }
 
@@ -202,6 +213,9 @@ impl Crew {
             text.push_str(" (they are waiting, but on no Lock or RLock: on an Event, a Condition, a queue or a semaphore)");
         } else {
             text.push_str(&format!(" ({})", blocked.join(", ")));
+        }
+        if let Some(detail) = &self.detail {
+            text.push_str(&format!("; {}", detail()));
         }
         text
     }

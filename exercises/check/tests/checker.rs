@@ -79,6 +79,27 @@ fn a_hang_is_reported_at_the_limit_naming_who_waits_on_what() {
 }
 
 #[test]
+fn a_hang_report_ends_with_its_detail_asked_at_the_hang() {
+    let never = Arc::new(Event::new());
+    let queue = Arc::new(lockstep::Queue::new(0));
+    queue.put(1).unwrap();
+    let text = verdict(|| {
+        let watched = Arc::clone(&queue);
+        let mut crew = Crew::new("join() to return")
+            .hang_is("missing task_done", 1)
+            .limit(Duration::from_millis(300))
+            .hang_detail(move || format!("q.unfinished_tasks() = {}", watched.unfinished_tasks()));
+        let event = Arc::clone(&never);
+        crew.spawn("cook", move || event.wait());
+        queue.put(2).unwrap();
+        crew.join();
+    });
+    assert!(text.contains("cook had not finished"), "{text}");
+    assert!(text.contains("; q.unfinished_tasks() = 2."), "{text}");
+    never.set();
+}
+
+#[test]
 fn a_panic_in_a_crew_thread_is_reported_under_its_bug_class() {
     let text = verdict(|| {
         let mut crew = Crew::new("every item to be taken once").panic_is("check-then-act race", 2);

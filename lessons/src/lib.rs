@@ -428,7 +428,7 @@ pub const LESSONS: &[Lesson] = &[
         summary: "100 cars, 5 parking spaces (`Semaphore(5)`): never more than 5 inside; a \
                   `BoundedSemaphore` refuses an extra `release`",
         upcoming: false,
-        exercises: &["parking_lot", "over_release"],
+        exercises: &["parking_lot", "over_release", "sleeping_barber"],
     },
     Lesson {
         bin: "lesson-queue",

@@ -127,8 +127,38 @@ pub fn spawn(name: String, body: impl FnOnce() + Send + 'static) -> std::io::Res
     let builder = loom::thread::Builder::new();
     #[cfg(all(shuttle, not(loom)))]
     let builder = shuttle::thread::Builder::new();
-    // Dropping the handle detaches the thread: its owner joins it another way.
-    builder.name(name).spawn(body).map(drop)
+    let handle = builder.name(name).spawn(body)?;
+    // A checker ends an execution when its main closure returns, dropping
+    // its statics under threads still running: keep the handle for
+    // `join_detached`. Elsewhere dropping it detaches the thread (its owner
+    // joins it another way).
+    #[cfg(any(loom, shuttle))]
+    SPAWNED.lock().unwrap().push(handle);
+    #[cfg(not(any(loom, shuttle)))]
+    drop(handle);
+    Ok(())
+}
+
+#[cfg(any(loom, shuttle))]
+crate::model::lazy_static! {
+    static ref SPAWNED: crate::model::Mutex<Vec<crate::model::thread::JoinHandle<()>>> =
+        crate::model::Mutex::new(Vec::new());
+}
+
+/// Under a model checker, joins every thread [`spawn`] started in this
+/// execution: a model calls it last, so no thread outlives the execution
+/// (a checker tears its statics down when the model's closure returns). A
+/// no-op in normal builds, where [`spawn`]'s threads are detached.
+///
+/// ```
+/// lockstep_sync::threads::join_detached();
+/// ```
+pub fn join_detached() {
+    #[cfg(any(loom, shuttle))]
+    loop {
+        let Some(handle) = SPAWNED.lock().unwrap().pop() else { break };
+        let _ = handle.join();
+    }
 }
 
 /// Registers `hook` to run when the process exits normally (`main`

@@ -88,3 +88,11 @@ fn a_panicking_worker_is_reported_and_the_program_still_exits_0() {
     assert!(stderr.contains("Exception in thread worker:\nworker failed\n"), "{stderr}");
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
 }
+
+#[test]
+fn a_panicking_excepthook_is_reported_never_propagated() {
+    let (code, stdout, stderr) = run("hook-panics");
+    assert!(!stdout.contains("worker done"), "{stdout}");
+    assert!(stderr.contains("Exception in threading.excepthook:\nthe hook failed\n"), "{stderr}");
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+}

@@ -6,7 +6,9 @@
 //!
 //! With `exit`: calls `std::process::exit(3)` instead of returning (the
 //! hook runs there too). With `panic-worker`: the worker panics instead
-//! (the excepthook reports it; the program still exits 0).
+//! (the excepthook reports it; the program still exits 0). With
+//! `hook-panics`: as `panic-worker`, under an excepthook that panics too
+//! (reported as Python does, never propagated).
 
 use lockstep_thread::Thread;
 use std::io::{BufRead, Write};
@@ -19,6 +21,9 @@ fn say(text: &str) {
 
 fn main() {
     let mode = std::env::args().nth(1).unwrap_or_default();
+    if mode == "hook-panics" {
+        lockstep_thread::set_excepthook(|_| panic!("the hook failed"));
+    }
     let daemon = Thread::named("ticker", || {
         say("daemon started");
         loop {
@@ -27,7 +32,7 @@ fn main() {
     });
     daemon.set_daemon(true).unwrap();
     daemon.start().unwrap();
-    let panicking = mode == "panic-worker";
+    let panicking = mode == "panic-worker" || mode == "hook-panics";
     let worker = Thread::named("worker", move || {
         say("worker waiting");
         let mut line = String::new();

@@ -356,9 +356,10 @@ impl Lesson {
 pub const LESSONS: &[Lesson] = &[
     Lesson {
         bin: "lesson-threads",
-        summary: "start threads from a function and from a type with a `run` method; names \
-                  (`Thread-1`, custom); `join`; a never-joined \"daemon\" thread is cut off when \
-                  main returns",
+        summary: "`Thread` from a function and from a type with a `run` method; names \
+                  (`Thread-1`, custom, `MainThread`, `Dummy-N`); `join`; `is_alive`, \
+                  `enumerate`, `active_count`; a non-daemon thread keeps the program alive after \
+                  main returns, a daemon is cut off",
         upcoming: false,
     },
     Lesson {

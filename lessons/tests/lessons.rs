@@ -101,7 +101,10 @@ fn threads_shows_both_ways_names_join_and_the_daemon_cut_off() {
         assert!(output.contains(line), "missing {line:?}:\n{output}");
     }
     // lockstep's join returns nothing, as Python's: the reply is left behind.
-    assert!(output.contains("joined Thread-1; join() returned nothing, it left Some(\"Thread-1 said hello\")"), "{output}");
+    assert!(
+        output.contains("joined Thread-1; join() returned nothing, it left Some(\"Thread-1 said hello\")"),
+        "{output}"
+    );
     assert!(output.contains("its join() handed back \"<no name> said ciao\""), "{output}");
     // From a type with a run method.
     assert!(output.contains("Thread-3: adds 3, total = 6"), "{output}");

@@ -209,7 +209,10 @@ fn rlock_and_lock_in_one_cycle_are_both_named() {
 /// Makes the thread that `spawn` starts wait for `lock`, which it holds
 /// (a cycle of one), and returns the name the report gives it and the name
 /// `lockstep::thread::current_thread()` gave it, then rescues it.
-fn reported_and_own_name(lock: &'static Lock, spawn: impl FnOnce(Box<dyn FnOnce() + Send>)) -> (String, String) {
+fn reported_and_own_name(
+    lock: &'static Lock,
+    spawn: impl FnOnce(Box<dyn FnOnce() + Send>),
+) -> (String, String) {
     let (tx, rx) = std::sync::mpsc::channel();
     spawn(Box::new(move || {
         tx.send(lockstep::thread::current_thread().name()).unwrap();

@@ -84,7 +84,8 @@ fn default_names_count_up_and_a_named_thread_takes_no_number() {
 #[test]
 fn the_os_thread_gets_the_name() {
     let (tx, rx) = channel();
-    let thread = Thread::named("os-named", move || tx.send(std::thread::current().name().map(str::to_owned)).unwrap());
+    let thread =
+        Thread::named("os-named", move || tx.send(std::thread::current().name().map(str::to_owned)).unwrap());
     thread.start().unwrap();
     assert_eq!(rx.recv().unwrap().as_deref(), Some("os-named"));
     thread.join().unwrap();
@@ -226,7 +227,11 @@ fn main_thread_is_main_from_anywhere() {
     assert!(main.is_alive());
     assert!(!main.is_daemon());
     assert!(main.ident().is_some());
-    assert_eq!(main.native_id(), Some(u64::from(std::process::id())), "Linux: the main thread's id is the pid");
+    assert_eq!(
+        main.native_id(),
+        Some(u64::from(std::process::id())),
+        "Linux: the main thread's id is the pid"
+    );
     assert!(format!("{main:?}").starts_with("<_MainThread(MainThread, started "));
     // The test harness runs this on another thread: not the main one.
     assert_ne!(current_thread(), main);
@@ -289,7 +294,10 @@ fn record_reports() {
         set_excepthook(|args: &ExceptHookArgs<'_>| {
             let name = args.thread().map(Thread::name).unwrap_or_default();
             let in_hook = current_thread().name();
-            REPORTS.lock().unwrap().push((name.clone(), format!("{} [hook ran in {in_hook}]", args.message())));
+            REPORTS
+                .lock()
+                .unwrap()
+                .push((name.clone(), format!("{} [hook ran in {in_hook}]", args.message())));
             if name.starts_with("hook-panics") {
                 panic!("the hook itself failed");
             }

@@ -114,7 +114,8 @@ pub(crate) fn report(thread: &Thread, message: &str) {
         None => print_exception(&args),
     }));
     if let Err(payload) = outcome {
-        let text = format!("Exception in threading.excepthook:\n{}\n", crate::excepthook::message(payload.as_ref()));
+        let text =
+            format!("Exception in threading.excepthook:\n{}\n", crate::excepthook::message(payload.as_ref()));
         let _ = std::io::stderr().lock().write_all(text.as_bytes());
     }
 }

@@ -41,7 +41,8 @@ fn finished_threads_leave_the_registry() {
 fn timer_cancelled_while_waiting_exits_without_running() {
     let ran = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = ran.clone();
-    let timer = Timer::new(Duration::from_secs(600), move || flag.store(true, std::sync::atomic::Ordering::SeqCst));
+    let timer =
+        Timer::new(Duration::from_secs(600), move || flag.store(true, std::sync::atomic::Ordering::SeqCst));
     timer.start().unwrap();
     timer.cancel();
     timer.join().unwrap();

@@ -152,7 +152,11 @@ impl Thread {
         };
         let thread = Thread { inner: Arc::new(inner) };
         if running {
-            thread.note_running(if kind == Kind::Main { threads::process_id() } else { threads::native_id() });
+            thread.note_running(if kind == Kind::Main {
+                threads::process_id()
+            } else {
+                threads::native_id()
+            });
         }
         thread
     }

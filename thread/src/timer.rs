@@ -168,9 +168,10 @@ impl Timer {
     /// ```
     pub fn cancel(&self) {
         // Relaxed: as in `claim`; the Event's `set` wakes and orders.
-        let _ = self.shared.state.fetch_update(Relaxed, Relaxed, |state| {
-            matches!(state, WAITING | RUNNING).then_some(CANCELLED)
-        });
+        let _ = self
+            .shared
+            .state
+            .fetch_update(Relaxed, Relaxed, |state| matches!(state, WAITING | RUNNING).then_some(CANCELLED));
         self.shared.finished.set();
     }
 

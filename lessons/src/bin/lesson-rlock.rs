@@ -54,7 +54,9 @@
 use clap::Parser;
 use lockstep::deadlock::{self, Deadlock};
 use lockstep::{Lock, RLock};
-use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, crowd, finished, heading, line, narrate, point, say, start};
+use lockstep_lessons::{
+    CommonArgs, CrowdArgs, Rng, crowd, finished, heading, line, narrate, point, say, start,
+};
 use std::sync::atomic::AtomicUsize;
 // Relaxed is enough for the counters: they are read after the threads are
 // joined, and joining orders everything.

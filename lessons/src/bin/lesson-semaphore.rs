@@ -34,8 +34,8 @@
 //! Run: `cargo run -q --bin lesson-semaphore` (try `--spaces 3`, `--threads 20`).
 
 use clap::Parser;
-use lockstep::{BoundedSemaphore, Event, Semaphore};
 use lockstep::thread::current_thread;
+use lockstep::{BoundedSemaphore, Event, Semaphore};
 use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, start};
 use std::sync::atomic::AtomicUsize;
 // Relaxed is enough for the occupancy counter: a car counts itself in

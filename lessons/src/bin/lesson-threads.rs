@@ -253,7 +253,10 @@ fn who_is_alive() -> String {
     let (count, listed) = (active_count(), names(enumerate()));
     say(
         "MainThread",
-        format!("after start: waiter.is_alive() = {}; active_count() = {count}; enumerate() = [{listed}]", waiter.is_alive()),
+        format!(
+            "after start: waiter.is_alive() = {}; active_count() = {count}; enumerate() = [{listed}]",
+            waiter.is_alive()
+        ),
     );
     let dummy = thread::spawn(|| {
         let me = current_thread();
@@ -267,7 +270,10 @@ fn who_is_alive() -> String {
     let after = names(enumerate());
     say(
         "MainThread",
-        format!("after go.set() and join(): waiter.is_alive() = {}; enumerate() = [{after}]", waiter.is_alive()),
+        format!(
+            "after go.set() and join(): waiter.is_alive() = {}; enumerate() = [{after}]",
+            waiter.is_alive()
+        ),
     );
     let main = main_thread();
     format!(

@@ -57,6 +57,8 @@
 mod error;
 mod excepthook;
 mod registry;
+mod repr;
+mod scoped;
 mod thread;
 mod timer;
 

@@ -7,23 +7,22 @@ use lockstep_sync::atomic::AtomicUsize;
 use lockstep_sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use lockstep_sync::cell::UnsafeCell;
 use lockstep_sync::threads;
-use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::time::Duration;
 
 /// Lifecycle (bits 0-1 of the state word): created, not started.
-const NEW: usize = 0;
+pub(crate) const NEW: usize = 0;
 /// Lifecycle: `start` claimed the thread; alive until `FINISHED`.
-const STARTED: usize = 1;
+pub(crate) const STARTED: usize = 1;
 /// Lifecycle: its target returned or panicked (and the hook ran).
 const FINISHED: usize = 2;
 /// The lifecycle bits.
-const LIFECYCLE: usize = 0b11;
+pub(crate) const LIFECYCLE: usize = 0b11;
 /// Bit 2: the daemon flag. In the same word as the lifecycle, so
 /// `set_daemon` and `start` can't interleave: the flag can only change
 /// while the word says `NEW`.
-const DAEMON: usize = 0b100;
+pub(crate) const DAEMON: usize = 0b100;
 
 /// What kind of thread a record describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +38,7 @@ pub(crate) enum Kind {
 /// The shared record behind every handle to one thread.
 pub(crate) struct Inner {
     /// Lifecycle (`NEW` → `STARTED` → `FINISHED`) and the `DAEMON` bit.
-    state: AtomicUsize,
+    pub(crate) state: AtomicUsize,
     pub(crate) kind: Kind,
     /// Fixed when the record is made; shown by `ident()` once started.
     pub(crate) ident: u64,
@@ -53,7 +52,7 @@ pub(crate) struct Inner {
     /// The OS thread id; 0 until the thread has started running.
     native_id: AtomicUsize,
     /// Set once `os_thread` and `native_id` are stored (or start failed).
-    running: Event,
+    pub(crate) running: Event,
     /// Set when the thread has finished: what `join` waits for.
     finished: Event,
 }
@@ -244,59 +243,9 @@ impl Thread {
         Ok(())
     }
 
-    /// Starts a thread whose target borrows from a `std::thread::scope`
-    /// (a lockstep extra: Python's targets can always borrow). The scope
-    /// joins it, as it joins its own threads; it is named `Thread-N` and
-    /// listed, named and joinable like any `Thread`.
-    ///
-    /// ```
-    /// let mut total = 0;
-    /// std::thread::scope(|s| {
-    ///     let adder = lockstep_thread::Thread::scoped(s, || total += 1);
-    ///     assert!(adder.name().starts_with("Thread-"));
-    /// });
-    /// assert_eq!(total, 1);
-    /// ```
-    pub fn scoped<'scope>(
-        scope: &'scope std::thread::Scope<'scope, '_>,
-        target: impl FnOnce() + Send + 'scope,
-    ) -> Thread {
-        Thread::named_scoped(scope, format!("Thread-{}", threads::next_number()), target)
-    }
-
-    /// [`scoped`](Thread::scoped) with a name of its own.
-    ///
-    /// ```
-    /// std::thread::scope(|s| {
-    ///     let named = lockstep_thread::Thread::named_scoped(s, "car-1", || {
-    ///         assert_eq!(lockstep_thread::current_thread().name(), "car-1");
-    ///     });
-    ///     named.join().unwrap();
-    /// });
-    /// ```
-    pub fn named_scoped<'scope>(
-        scope: &'scope std::thread::Scope<'scope, '_>,
-        name: impl Into<String>,
-        target: impl FnOnce() + Send + 'scope,
-    ) -> Thread {
-        let thread = Thread::named(name, || {});
-        // Relaxed: as in `start`; nobody else has this record yet.
-        thread.inner.state.fetch_or(STARTED, Relaxed);
-        registry::starting(&thread);
-        let handle = thread.clone();
-        let spawned = threads::spawn_scoped(scope, thread.name(), move || handle.run(target));
-        if let Err(error) = spawned {
-            // No thread: report it as an uncaught error of this one.
-            thread.inner.running.set();
-            excepthook::report(&thread, &format!("can't start new thread: {error}"));
-            thread.finish();
-        }
-        thread
-    }
-
     /// The new thread's body: register, run the target, report a panic,
     /// finish.
-    fn run(self, target: impl FnOnce()) {
+    pub(crate) fn run(self, target: impl FnOnce()) {
         self.note_running(threads::native_id());
         registry::running(&self);
         if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(target)) {
@@ -442,35 +391,5 @@ impl Thread {
         // Acquire: pairs with `note_running`'s Release.
         let native = self.inner.native_id.load(Acquire) as u64;
         (native != 0).then_some(native)
-    }
-}
-
-impl PartialEq for Thread {
-    /// Two handles are equal when they are the same thread.
-    fn eq(&self, other: &Thread) -> bool {
-        Arc::ptr_eq(&self.inner, &other.inner)
-    }
-}
-
-impl Eq for Thread {}
-
-impl fmt::Debug for Thread {
-    /// Python's repr: `<Thread(Thread-1, started daemon 7)>`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.inner.kind {
-            Kind::Started => "Thread",
-            Kind::Main => "_MainThread",
-            Kind::Dummy => "_DummyThread",
-        };
-        // Acquire: as `is_alive`.
-        let state = self.inner.state.load(Acquire);
-        let status = match state & LIFECYCLE {
-            NEW => "initial",
-            STARTED => "started",
-            _ => "stopped",
-        };
-        let daemon = if state & DAEMON != 0 { " daemon" } else { "" };
-        let ident = self.ident().map(|ident| format!(" {ident}")).unwrap_or_default();
-        write!(f, "<{kind}({}, {status}{daemon}{ident})>", self.name())
     }
 }

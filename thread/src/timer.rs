@@ -94,7 +94,8 @@ impl Timer {
 
     /// A repeating timer (a lockstep extra): runs `function` every
     /// `interval` after `start` (at start + interval, + 2 × interval, …;
-    /// a late run delays the next, never doubles up) until
+    /// a run that overruns its slot is followed at once by the next, and
+    /// runs never overlap or pile up) until
     /// [`cancel`](Timer::cancel). No run starts after `cancel` returns; a
     /// run in progress finishes. A panic in `function` ends the timer (the
     /// excepthook reports it).

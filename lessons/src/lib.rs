@@ -7,9 +7,14 @@
 //! - [`heading`]: a part title, so the projector shows where a part starts;
 //! - [`line`], [`point`] and [`finished`]: plain lines, the "What you saw"
 //!   bullet points, and the closing run time;
-//! - [`thread_name`]: Python's default thread names (`Thread-1`, ...);
-//! - [`crowd`]: start `Thread-1`..`Thread-N`, each with its own seeded
-//!   [`Rng`], do something on the main thread meanwhile, and join them all;
+//! - [`thread_name`]: Python's default thread name for a number (`Thread-1`);
+//!   the lessons' threads take their real names from `lockstep::thread`;
+//! - [`start`]: start a `lockstep::thread::Thread` inside a
+//!   `std::thread::scope` (`Thread-N`, or a name given), whose `join` hands
+//!   back what the target returned;
+//! - [`crowd`]: start N `Thread`s (`Thread-N` names from `lockstep::thread`),
+//!   each with its own seeded [`Rng`], do something on the main thread
+//!   meanwhile, and join them all;
 //! - [`Rng`]: a tiny seeded random number generator, so `--seed` repeats a
 //!   run's choices (it cannot repeat the operating system's scheduling);
 //! - [`CommonArgs`] and [`CrowdArgs`]: the knobs every lesson shares
@@ -20,8 +25,10 @@
 //!   the README's table is checked against.
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
 
+use lockstep::thread::{Thread, current_thread};
 use std::fmt::Display;
 use std::io::Write;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The knobs every lesson takes. Flatten it into the lesson's arguments:
@@ -211,19 +218,75 @@ pub fn thread_name(number: usize) -> String {
     format!("Thread-{number}")
 }
 
-/// Starts `threads` threads named `Thread-1`, `Thread-2`, ..., each
-/// running `work(number, name, rng)` with its own [`Rng`] seeded from
-/// `rng` (so `--seed` repeats every thread's choices); runs `meanwhile` on
-/// the calling thread; then joins every thread and returns what
-/// `meanwhile` returned.
+/// A `lockstep::thread::Thread` started by [`start`]: its `join` waits for
+/// it and hands back what its target returned.
+#[derive(Debug)]
+pub struct Started<T> {
+    /// The thread (its name, `is_alive`, ...).
+    pub thread: Thread,
+    result: Arc<std::sync::Mutex<Option<T>>>,
+}
+
+impl<T> Started<T> {
+    /// Waits for the thread; `None` if its target panicked (lockstep's
+    /// excepthook has reported it).
+    ///
+    /// ```
+    /// std::thread::scope(|s| {
+    ///     let started = lockstep_lessons::start(s, None, || 6 * 7);
+    ///     assert_eq!(started.join(), Some(42));
+    /// });
+    /// ```
+    pub fn join(self) -> Option<T> {
+        self.thread.join().expect("started by `start`, joined from another thread");
+        self.result.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+    }
+}
+
+/// Starts a `lockstep::thread::Thread` running `target` inside the scope
+/// `s` (so `target` may borrow), named `name`, or `Thread-N` from
+/// lockstep's counter (Python's default) when `name` is `None`.
+///
+/// ```
+/// std::thread::scope(|s| {
+///     let boss = lockstep_lessons::start(s, Some("BOSS"), || lockstep::thread::current_thread().name());
+///     assert_eq!(boss.join().as_deref(), Some("BOSS"));
+///     let plain = lockstep_lessons::start(s, None, || ());
+///     assert!(plain.thread.name().starts_with("Thread-"));
+/// });
+/// ```
+pub fn start<'scope, T: Send + 'scope>(
+    s: &'scope std::thread::Scope<'scope, '_>,
+    name: Option<&str>,
+    target: impl FnOnce() -> T + Send + 'scope,
+) -> Started<T> {
+    let result = Arc::new(std::sync::Mutex::new(None));
+    let slot = result.clone();
+    let body = move || {
+        let value = target();
+        *slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(value);
+    };
+    let thread = match name {
+        Some(name) => Thread::named_scoped(s, name, body),
+        None => Thread::scoped(s, body),
+    };
+    Started { thread, result }
+}
+
+/// Starts `threads` lockstep `Thread`s, named `Thread-N` by
+/// `lockstep::thread`'s counter (`Thread-1`..`Thread-N` when they are the
+/// program's first), each running `work(number, name, rng)` (`number`
+/// counts 1..=threads) with its own [`Rng`] seeded from `rng` (so `--seed`
+/// repeats every thread's choices); runs `meanwhile` on the calling
+/// thread; then joins every thread and returns what `meanwhile` returned.
 ///
 /// ```
 /// use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 /// let done = AtomicUsize::new(0);
 /// let mut rng = lockstep_lessons::Rng::new(1);
-/// let work = |number: usize, name: &str, _: &mut lockstep_lessons::Rng| {
-///     assert_eq!(name, format!("Thread-{number}"));
-///     assert_eq!(std::thread::current().name(), Some(name));
+/// let work = |_number: usize, name: &str, _: &mut lockstep_lessons::Rng| {
+///     assert_eq!(name, lockstep::thread::current_thread().name());
+///     assert!(name.starts_with("Thread-"));
 ///     done.fetch_add(1, Relaxed);
 /// };
 /// let answer = lockstep_lessons::crowd(3, &mut rng, work, || 42);
@@ -237,12 +300,9 @@ pub fn crowd<R>(
 ) -> R {
     std::thread::scope(|s| {
         for number in 1..=threads {
-            let (mut own, name, work) = (Rng::new(rng.next_u64()), thread_name(number), &work);
-            let body = move || work(number, &name, &mut own);
-            std::thread::Builder::new()
-                .name(thread_name(number))
-                .spawn_scoped(s, body)
-                .expect("spawn a thread");
+            let (mut own, work) = (Rng::new(rng.next_u64()), &work);
+            let body = move || work(number, &current_thread().name(), &mut own);
+            Thread::scoped(s, body);
         }
         meanwhile()
     }) // the scope joins every thread
@@ -380,9 +440,10 @@ impl Lesson {
 pub const LESSONS: &[Lesson] = &[
     Lesson {
         bin: "lesson-threads",
-        summary: "start threads from a function and from a type with a `run` method; names \
-                  (`Thread-1`, custom); `join`; a never-joined \"daemon\" thread is cut off when \
-                  main returns",
+        summary: "`Thread` from a function and from a type with a `run` method; names \
+                  (`Thread-1`, custom, `MainThread`, `Dummy-N`); `join`; `is_alive`, \
+                  `enumerate`, `active_count`; a non-daemon thread keeps the program alive after \
+                  main returns, a daemon is cut off",
         upcoming: false,
         exercises: &["threads_join"],
     },

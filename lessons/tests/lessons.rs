@@ -100,12 +100,23 @@ fn threads_shows_both_ways_names_join_and_the_daemon_cut_off() {
     {
         assert!(output.contains(line), "missing {line:?}:\n{output}");
     }
-    assert!(output.contains("join() handed back \"Thread-1 said hello\""), "{output}");
+    // lockstep's join returns nothing, as Python's: the reply is left behind.
+    assert!(
+        output.contains("joined Thread-1; join() returned nothing, it left Some(\"Thread-1 said hello\")"),
+        "{output}"
+    );
+    assert!(output.contains("its join() handed back \"<no name> said ciao\""), "{output}");
     // From a type with a run method.
     assert!(output.contains("Thread-3: adds 3, total = 6"), "{output}");
     assert!(output.contains("counter: adds 4, total = 10"), "{output}");
     assert!(output.contains("MainThread: counter finished: total = 10"), "{output}");
-    // The joined worker finished; the daemon ticked, then was cut off.
+    // Who is alive: is_alive, active_count, enumerate; a std thread is a Dummy.
+    assert!(output.contains("before start: waiter.is_alive() = false"), "{output}");
+    assert!(output.contains("after start: waiter.is_alive() = true; active_count() = "), "{output}");
+    assert!(output.contains("enumerate() = [MainThread, waiter]"), "{output}");
+    assert!(output.contains("a std thread: current_thread() is <_DummyThread(Dummy-"), "{output}");
+    assert!(output.contains("waiter.is_alive() = false; enumerate() = [MainThread]"), "{output}");
+    // The non-daemon worker kept the child alive; the daemon was cut off.
     assert!(output.contains("child | worker: all steps done"), "{output}");
     assert!(output.contains("child | ticker: tick 1 "), "{output}");
     assert!(output.contains("main returns now"), "{output}");

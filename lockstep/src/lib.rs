@@ -50,6 +50,24 @@
 //! | [`SimpleQueue`] | `queue.SimpleQueue` | `lockstep-queue` |
 //! | [`BaseQueue`], [`Store`] ([`Fifo`], [`Lifo`], [`Priority`]) | `queue.Queue` subclassed through `_put`/`_get`/`_qsize` | `lockstep-queue` |
 //! | [`PutError`], [`GetError`], [`TaskDoneError`] | `queue.Full`/`ShutDown`, `queue.Empty`/`ShutDown`, `ValueError` | `lockstep-queue` |
+//!
+//! # Threads
+//! | lockstep | Python | crate |
+//! |---|---|---|
+//! | [`Thread`] ([`thread::Thread`]) | `threading.Thread` | `lockstep-thread` |
+//! | [`Timer`] ([`thread::Timer`]) | `threading.Timer` | `lockstep-thread` |
+//! | [`thread::current_thread`], [`thread::main_thread`], [`thread::enumerate`], [`thread::active_count`] | the same names in `threading` | `lockstep-thread` |
+//! | [`thread::set_excepthook`], [`thread::ExceptHookArgs`] | `threading.excepthook`, `ExceptHookArgs` | `lockstep-thread` |
+//! | [`thread::ThreadError`] | `RuntimeError` from `start`/`join`/`daemon` | `lockstep-thread` |
+//!
+//! ```
+//! use lockstep::Thread;
+//!
+//! let worker = Thread::new(|| println!("hello from {}", lockstep::thread::current_thread().name()));
+//! worker.start().unwrap();
+//! worker.join().unwrap();
+//! assert!(!worker.is_alive());
+//! ```
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
 
 #[doc(inline)]
@@ -73,6 +91,27 @@ pub use lockstep_rlock::{RLock, RLockGuard};
 pub use lockstep_semaphore::{BoundedSemaphore, Semaphore, SemaphorePermit};
 #[doc(inline)]
 pub use lockstep_sync::ReleaseError;
+#[doc(inline)]
+pub use lockstep_thread::{Thread, Timer};
+
+/// Python's `threading.Thread` and `threading.Timer`, and the functions
+/// around them (`current_thread`, `enumerate`, ...), from `lockstep-thread`.
+///
+/// ```
+/// use lockstep::thread::{Thread, active_count, current_thread};
+///
+/// assert_eq!(current_thread().name(), lockstep::thread::main_thread().name());
+/// let thread = Thread::named("helper", || {});
+/// thread.start().unwrap();
+/// thread.join().unwrap();
+/// assert!(active_count() >= 1);
+/// ```
+pub mod thread {
+    pub use lockstep_thread::{
+        ExceptHookArgs, Thread, ThreadError, Timer, active_count, current_thread, enumerate, main_thread,
+        print_exception, set_excepthook,
+    };
+}
 
 #[cfg(all(test, not(any(loom, shuttle))))]
 mod tests {
@@ -105,6 +144,13 @@ mod tests {
         let bounded: lockstep_semaphore::BoundedSemaphore = crate::BoundedSemaphore::new(1);
         let _permit: lockstep_semaphore::SemaphorePermit<'_> = sem.permit();
         assert_eq!(bounded.release(), Err(crate::ReleaseError::TooManyReleases));
+        let thread: lockstep_thread::Thread = crate::Thread::new(|| {});
+        let same: crate::thread::Thread = thread.clone();
+        assert_eq!(thread.join(), Err(crate::thread::ThreadError::NotStarted));
+        let timer: lockstep_thread::Timer = crate::thread::Timer::new(std::time::Duration::ZERO, || {});
+        timer.cancel();
+        let _: Box<dyn std::error::Error> = Box::new(crate::thread::ThreadError::JoinSelf);
+        let _ = (same, crate::thread::enumerate(), crate::thread::active_count());
     }
 }
 

@@ -29,8 +29,11 @@ pub struct Deadlock {
 /// One thread of a [`Deadlock`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deadlocked {
-    /// The thread's name (`std::thread::current().name()`; Rust's `main` is
-    /// shown as Python's `MainThread`; unnamed threads as `thread #N`).
+    /// The thread's name, as `lockstep::thread` names it: `MainThread` for
+    /// the main thread, a `Thread`'s name (`Thread-N` by default), a std
+    /// thread's own name if it has one, else `Dummy-N` (Python's name for
+    /// a thread `threading` did not start). Taken at the thread's first
+    /// lock operation.
     pub thread: String,
     /// The lock of the cycle this thread holds.
     pub holds: String,
@@ -125,12 +128,10 @@ mod imp {
     /// The calling thread's id, remembering its name.
     fn me(registry: &mut Registry) -> usize {
         let id = crate::thread_id();
-        registry.thread_names.entry(id).or_insert_with(|| match std::thread::current().name() {
-            // Rust calls it "main"; the notes (and Python) say MainThread.
-            Some("main") => "MainThread".to_owned(),
-            Some(name) => name.to_owned(),
-            None => format!("thread #{id}"),
-        });
+        // The workspace's one naming scheme (`threads::current_name`):
+        // MainThread, a lockstep `Thread`'s or std `Builder`'s name, else
+        // the thread's `Dummy-N`, as `lockstep::thread::current_thread()`.
+        registry.thread_names.entry(id).or_insert_with(crate::threads::current_name);
         id
     }
 

@@ -26,6 +26,7 @@
 //! | [`park`] | `parking_lot_core`'s global parking lot (FIFO queues keyed by address, timeouts) | a small parking lot on the checker's `Mutex` and `thread::park`, same API | the same | the same, on shuttle's types |
 //! | [`SpinWait`] | `parking_lot_core::SpinWait` (bounded: ~10 rounds, then the caller parks) | never spins, so models stay small | the same | the same |
 //! | [`thread_id`] | a process-unique number per thread | the same, per loom thread | the same | the same, per shuttle thread |
+//! | `threads` (hidden: `lockstep-thread`'s plumbing) | `std::thread::Builder`, libc's `atexit`, `gettid` | loom's `thread::Builder`; no exit hook | the same | shuttle's `thread::Builder`; no exit hook |
 //!
 //! Why parking_lot_core rather than a hand-made wait list: it gives every
 //! primitive FIFO wait queues, timeouts and a validate-then-sleep protocol
@@ -80,6 +81,8 @@ mod error;
 #[cfg(any(loom, shuttle))]
 mod model;
 pub mod park;
+#[doc(hidden)]
+pub mod threads;
 pub mod wait_queue;
 
 pub use error::ReleaseError;

@@ -205,3 +205,67 @@ fn rlock_and_lock_in_one_cycle_are_both_named() {
         );
     });
 }
+
+/// Makes the thread that `spawn` starts wait for `lock`, which it holds
+/// (a cycle of one), and returns the name the report gives it and the name
+/// `lockstep::thread::current_thread()` gave it, then rescues it.
+fn reported_and_own_name(
+    lock: &'static Lock,
+    spawn: impl FnOnce(Box<dyn FnOnce() + Send>),
+) -> (String, String) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    spawn(Box::new(move || {
+        tx.send(lockstep::thread::current_thread().name()).unwrap();
+        lock.acquire();
+        lock.acquire(); // not re-entrant: waits for itself
+        lock.release().unwrap();
+    }));
+    let own = rx.recv().unwrap();
+    let lock_name = lock.name().unwrap();
+    let cycle = cycle_with(lock_name);
+    lock.release().unwrap(); // rescue: any thread may release a Lock
+    (cycle.threads[0].thread.clone(), own)
+}
+
+// Issue 10: one naming scheme. A lockstep Thread's default name shows in
+// the report.
+#[test]
+fn a_lockstep_threads_default_name_is_reported() {
+    static LOCK: Lock = Lock::named("naming-lockstep");
+    let mut thread = None;
+    let (reported, own) = reported_and_own_name(&LOCK, |body| {
+        let started = lockstep::Thread::new(body);
+        started.start().unwrap();
+        thread = Some(started);
+    });
+    let thread = thread.unwrap();
+    thread.join().unwrap();
+    assert_eq!(reported, thread.name());
+    assert_eq!(own, thread.name());
+    assert!(reported.starts_with("Thread-"), "{reported}");
+}
+
+// Issue 10: a std thread lockstep did not start, without a name, is the
+// same `Dummy-N` in the report as `current_thread()` says.
+#[test]
+fn an_unnamed_foreign_thread_is_its_dummy_name() {
+    static LOCK: Lock = Lock::named("naming-dummy");
+    let mut handle = None;
+    let (reported, own) = reported_and_own_name(&LOCK, |body| handle = Some(thread::spawn(body)));
+    handle.unwrap().join().unwrap();
+    assert!(reported.starts_with("Dummy-"), "{reported}");
+    assert_eq!(reported, own);
+}
+
+// Issue 10: a std thread with a std name keeps it in the report (the
+// exercise checker reads "philosopher-1 holds fork-1 and waits for ...").
+#[test]
+fn a_named_foreign_thread_keeps_its_std_name() {
+    static LOCK: Lock = Lock::named("naming-std");
+    let mut handle = None;
+    let (reported, own) =
+        reported_and_own_name(&LOCK, |body| handle = Some(named("philosopher-1").spawn(body).unwrap()));
+    handle.unwrap().join().unwrap();
+    assert_eq!(reported, "philosopher-1");
+    assert_eq!(own, "philosopher-1");
+}

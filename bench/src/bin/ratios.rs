@@ -102,6 +102,7 @@ const ROWS: &[Row] = &[
         "lockstep::Queue(1024)",
         "std Mutex<VecDeque>+2 Condvars(1024)",
     ),
+    ("`Thread` start+join", "thread_start_join", "lockstep::Thread start+join", "std::thread::spawn+join"),
 ];
 
 fn main() {

@@ -48,7 +48,7 @@
 
 use clap::Parser;
 use lockstep::Event;
-use lockstep_lessons::{CommonArgs, Rng, finished, heading, point, say, your_turn};
+use lockstep_lessons::{CommonArgs, Rng, finished, heading, point, say, start, your_turn};
 use std::sync::atomic::AtomicUsize;
 // Relaxed: the counter only picks which worker is the last one back; the
 // Events' set/wait are what order the threads.
@@ -148,7 +148,7 @@ fn evening(workers: usize, pause: Duration, rng: &mut Rng, quiet: bool) -> usize
                     gone_home.fetch_add(1, Relaxed);
                 }
             };
-            thread::Builder::new().name(format!("Worker-{number}")).spawn_scoped(s, worker).expect("spawn");
+            start(s, Some(&format!("Worker-{number}")), worker);
         }
         let boss = || {
             say("BOSS", format!("event.is_set() = {}", event.is_set()));
@@ -160,7 +160,7 @@ fn evening(workers: usize, pause: Duration, rng: &mut Rng, quiet: bool) -> usize
             home_time.set(); // first the news, then the signal
             event.set();
         };
-        thread::Builder::new().name("BOSS".into()).spawn_scoped(s, boss).expect("spawn");
+        start(s, Some("BOSS"), boss);
     });
     gone_home.load(Relaxed)
 }
@@ -214,7 +214,7 @@ fn server_and_clients(clients: usize, pause: Duration) -> (bool, usize, f64) {
                 // after set(), so this is 1 every time.
                 connected.fetch_add(said_ready.load(Relaxed), Relaxed);
             };
-            thread::Builder::new().name(format!("client-{number}")).spawn_scoped(s, client).expect("spawn");
+            start(s, Some(&format!("client-{number}")), client);
         }
         let server = move || {
             say("server", "starting up...");
@@ -224,7 +224,7 @@ fn server_and_clients(clients: usize, pause: Duration) -> (bool, usize, f64) {
             said_ready.store(1, Relaxed);
             ready.set();
         };
-        thread::Builder::new().name("server".into()).spawn_scoped(s, server).expect("spawn");
+        start(s, Some("server"), server);
     });
     let asked = Instant::now();
     ready.wait();

@@ -25,7 +25,8 @@
 
 use clap::Parser;
 use lockstep::Lock;
-use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, thread_name, your_turn};
+use lockstep::thread::current_thread;
+use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, start, your_turn};
 use std::sync::atomic::AtomicI64;
 // Relaxed is enough: the lock orders the threads (acquire/release), so each
 // thread sees the previous holder's store. The atomic is only there because
@@ -107,10 +108,10 @@ fn counter_with_lock(threads: usize, pause: Duration, rng: &mut Rng, quiet: bool
     say("MainThread", format!("num = {threads}; starting {threads} threads"));
     thread::scope(|s| {
         for number in 1..=threads {
-            let name = thread_name(number);
             let my_pause = rng.jitter(pause);
             let (lock, num) = (&lock, &num);
             let worker = move || {
+                let name = current_thread().name(); // Thread-N, from lockstep::thread
                 if number % 2 == 1 {
                     lock.acquire(); // lock.acquire()
                     read_pause_write(&name, num, my_pause, "lock.acquire()", quiet);
@@ -123,7 +124,7 @@ fn counter_with_lock(threads: usize, pause: Duration, rng: &mut Rng, quiet: bool
                     read_pause_write(&name, num, my_pause, "with lock:", quiet);
                 } // the guard is dropped here, which releases the lock
             };
-            thread::Builder::new().name(thread_name(number)).spawn_scoped(s, worker).expect("spawn a thread");
+            start(s, None, worker);
         }
     }); // the scope joins every thread
     num.load(Relaxed)
@@ -205,6 +206,6 @@ fn missed_release(wait: Duration) {
 /// no sleeps, its order is fixed.
 fn run(name: &str, work: impl Fn(&str) + Sync) {
     thread::scope(|s| {
-        thread::Builder::new().name(name.into()).spawn_scoped(s, || work(name)).expect("spawn a thread");
+        start(s, Some(name), || work(name));
     });
 }

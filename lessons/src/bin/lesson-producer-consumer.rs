@@ -39,7 +39,7 @@
 
 use clap::Parser;
 use lockstep::{GetError, Mutex, PutError, Queue};
-use lockstep_lessons::{CommonArgs, Rng, finished, heading, point, say, your_turn};
+use lockstep_lessons::{CommonArgs, Rng, finished, heading, point, say, start, your_turn};
 use std::sync::atomic::AtomicUsize;
 // Relaxed: the counter is only read by the cook after `q.join()` returns,
 // and the queue's lock already orders every `task_done()` before that.
@@ -181,15 +181,12 @@ impl Shop {
                         }
                     }
                 };
-                thread::Builder::new()
-                    .name(format!("Customer-{number}"))
-                    .spawn_scoped(s, customer)
-                    .expect("spawn");
+                start(s, Some(&format!("Customer-{number}")), customer);
             }
             let mut cook_rng = Rng::new(rng.next_u64());
             let (counter, eaten_so_far) = (&counter, &eaten_so_far);
             let cook = move || self.cook(counter, closing, eaten_so_far, &mut cook_rng);
-            thread::Builder::new().name("Cook".into()).spawn_scoped(s, cook).expect("spawn");
+            start(s, Some("Cook"), cook);
         });
         self.tally(&plates)
     }

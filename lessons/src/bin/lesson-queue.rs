@@ -144,7 +144,7 @@ fn shared_list(tasks: u32, pauses: [Duration; 2], quiet: bool) -> Tally {
                     say(name, format!("did task {task}{note}"));
                 }
             };
-            thread::Builder::new().name(name.into()).spawn_scoped(s, worker).expect("spawn");
+            lockstep_lessons::start(s, Some(name), worker);
         }
         start.set();
     });
@@ -183,7 +183,7 @@ fn shared_queue(tasks: u32, pauses: [Duration; 2], quiet: bool) -> Tally {
                 }
                 say(name, "q.get_nowait(): Empty, so I stop");
             };
-            thread::Builder::new().name(name.into()).spawn_scoped(s, worker).expect("spawn");
+            lockstep_lessons::start(s, Some(name), worker);
         }
         start.set();
     });

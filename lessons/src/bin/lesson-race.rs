@@ -30,7 +30,8 @@
 
 use clap::Parser;
 use lockstep::Mutex;
-use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, thread_name, your_turn};
+use lockstep::thread::current_thread;
+use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, start, your_turn};
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicI64;
 // Relaxed everywhere: each load and each store is indivisible on its own,
@@ -113,11 +114,11 @@ fn lost_update(threads: usize, pause: Duration, rng: &mut Rng, quiet: bool) -> (
     say("MainThread", format!("num = {threads}; starting {threads} threads"));
     let reads = thread::scope(|s| {
         let mut workers = Vec::with_capacity(threads);
-        for number in 1..=threads {
-            let name = thread_name(number);
+        for _ in 0..threads {
             let my_pause = rng.jitter(pause);
             let num = &num;
             let worker = move || {
+                let name = current_thread().name(); // Thread-N, from lockstep::thread
                 let temp = num.load(Relaxed); // temp = num
                 if !quiet {
                     say(&name, format!("read num = {temp}"));
@@ -130,8 +131,7 @@ fn lost_update(threads: usize, pause: Duration, rng: &mut Rng, quiet: bool) -> (
                 }
                 temp
             };
-            let builder = thread::Builder::new().name(thread_name(number));
-            workers.push(builder.spawn_scoped(s, worker).expect("spawn a thread"));
+            workers.push(start(s, None, worker));
         }
         let mut reads = BTreeMap::new();
         for worker in workers {
@@ -178,7 +178,7 @@ fn check_then_act(count: usize, pause: Duration, rng: &mut Rng) -> usize {
                     say(name, "the list is empty; done");
                     0
                 };
-                thread::Builder::new().name(name.into()).spawn_scoped(s, worker).expect("spawn a thread")
+                start(s, Some(name), worker)
             })
             .collect();
         workers.into_iter().map(|worker| worker.join().expect("a worker panicked")).sum()

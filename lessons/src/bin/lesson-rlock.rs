@@ -55,7 +55,7 @@ use clap::Parser;
 use lockstep::deadlock::{self, Deadlock};
 use lockstep::{Lock, RLock};
 use lockstep_lessons::{
-    CommonArgs, CrowdArgs, Rng, crowd, finished, heading, line, narrate, point, say, your_turn,
+    CommonArgs, CrowdArgs, Rng, crowd, finished, heading, line, narrate, point, say, start, your_turn,
 };
 use std::sync::atomic::AtomicUsize;
 // Relaxed is enough for the counters: they are read after the threads are
@@ -172,13 +172,13 @@ fn self_deadlock(patience: Duration) -> (Option<Deadlock>, String) {
                 }
             }
         };
-        let worker = thread::Builder::new().name("Thread-1".into()).spawn_scoped(s, work).expect("spawn");
+        let worker = start(s, Some("Thread-1"), work);
 
         // The watchdog: wait `patience`, then poll deadlock::check() until
         // it finds the cycle (or Thread-1 has finished after all).
         let watching = Instant::now();
         let cycle = loop {
-            if worker.is_finished() {
+            if !worker.thread.is_alive() {
                 return None;
             }
             if watching.elapsed() >= patience {
@@ -238,7 +238,7 @@ fn rlock_counts() -> (String, String) {
             }
             say("other", format!("my recursion_count() = {}", rlock.recursion_count()));
         };
-        thread::Builder::new().name("other".into()).spawn_scoped(s, other).expect("spawn");
+        start(s, Some("other"), other);
     });
 
     let released = rlock.release().is_ok();

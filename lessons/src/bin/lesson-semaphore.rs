@@ -34,8 +34,9 @@
 //! Run: `cargo run -q --bin lesson-semaphore` (try `--spaces 3`, `--threads 20`).
 
 use clap::Parser;
+use lockstep::thread::current_thread;
 use lockstep::{BoundedSemaphore, Event, Semaphore};
-use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, thread_name, your_turn};
+use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, start, your_turn};
 use std::sync::atomic::AtomicUsize;
 // Relaxed is enough for the occupancy counter: a car counts itself in
 // after its permit is granted and out before its permit is returned, and
@@ -127,11 +128,11 @@ fn parking_lot(cars: usize, spaces: usize, pause: Duration, rng: &mut Rng, quiet
     let max_inside = AtomicUsize::new(0);
     let waited = AtomicUsize::new(0);
     thread::scope(|s| {
-        for number in 1..=cars {
-            let name = thread_name(number);
+        for _ in 0..cars {
             let stay = rng.jitter(pause);
             let (lot, opening, inside, max_inside, waited) = (&lot, &opening, &inside, &max_inside, &waited);
             let car = move || {
+                let name = current_thread().name(); // Thread-N, from lockstep::thread
                 opening.wait();
                 // parking.acquire(blocking=False), then a blocking acquire.
                 let space = lot.try_permit().unwrap_or_else(|| {
@@ -154,7 +155,7 @@ fn parking_lot(cars: usize, spaces: usize, pause: Duration, rng: &mut Rng, quiet
                 }
                 drop(space); // parking.release()
             };
-            thread::Builder::new().name(thread_name(number)).spawn_scoped(s, car).expect("spawn");
+            start(s, None, car);
         }
         if !quiet {
             say("MainThread", format!("{cars} cars are waiting at the gate; the lot opens: opening.set()"));

@@ -1,5 +1,7 @@
-//! lesson-threads: starting threads, their names, `join`, and "daemon"
-//! threads that are cut off when the program ends.
+//! lesson-threads: starting threads, their names, `join`, `is_alive`,
+//! `enumerate`/`active_count`, and daemon threads that are cut off when the
+//! program ends, with `lockstep::thread::Thread` (Python's
+//! `threading.Thread`).
 //!
 //! Part 1, a thread from a function. Python names a thread `Thread-N` unless
 //! you give it a name (3.10+ appends the target, `Thread-1 (greet)`):
@@ -30,8 +32,17 @@
 //! c = Counter(3); c.start(); c.join(); print(c.total)
 //! ```
 //!
-//! Part 3, joined vs daemon threads. The program runs itself again as a
-//! child process, so we can watch that whole program end:
+//! Part 3, who is alive: `is_alive`, `threading.enumerate()`,
+//! `threading.active_count()`, and a thread threading did not start:
+//!
+//! ```python
+//! t = threading.Thread(target=wait_for_go); t.start()
+//! print(t.is_alive(), threading.active_count(), [x.name for x in threading.enumerate()])
+//! go.set(); t.join(); print(t.is_alive())
+//! ```
+//!
+//! Part 4, a non-daemon worker and a daemon. The program runs itself again
+//! as a child process, so we can watch that whole program end:
 //!
 //! ```python
 //! def ticker():                      # never stops on its own
@@ -40,56 +51,48 @@
 //!         n += 1; print("tick", n); time.sleep(0.04)
 //!
 //! threading.Thread(target=ticker, name="ticker", daemon=True).start()
-//! w = threading.Thread(target=work, name="worker"); w.start()
-//! w.join()                           # main waits for the worker...
-//! print("main returns")              # ...but not for the daemon: cut off
+//! threading.Thread(target=work, name="worker").start()
+//! print("main returns")              # the program waits for the worker...
+//!                                    # ...but not for the daemon: cut off
 //! ```
 //!
 //! Run: `cargo run -q --bin lesson-threads` (try `--steps 2`, `--pause-ms 20`).
 
 use clap::Parser;
 use lockstep::Event;
-use lockstep_lessons::{CommonArgs, finished, heading, line, point, say, thread_name, your_turn};
+use lockstep::thread::{Thread, active_count, current_thread, enumerate, main_thread};
+use lockstep_lessons::{CommonArgs, finished, heading, line, point, say, your_turn};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-// Relaxed everywhere: the counters are read for narration only; join()
-// (and the process ending) is what orders the threads, not these atomics.
+// Relaxed: the counter is read for narration only; the process ending is
+// what orders the threads, not this atomic.
+use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering::Relaxed;
-use std::sync::atomic::{AtomicU64, AtomicUsize};
-use std::thread::{self, JoinHandle};
+use std::sync::{Arc, Mutex};
+use std::thread;
 use std::time::{Duration, Instant};
 
 /// Starting threads two ways, their names, join, and daemon threads.
 #[derive(Parser, Debug)]
 #[command(name = "lesson-threads", version)]
 #[command(mut_arg("pause_ms", |arg| arg.help(
-    "Pace of part 3, in ms: the daemon ticks every 4 pauses, the worker steps every 5 \
+    "Pace of part 4, in ms: the daemon ticks every 4 pauses, the worker steps every 5 \
      (only to make the demo watchable)"
 )))]
 struct Args {
     #[command(flatten)]
     common: CommonArgs,
-    /// How many steps the joined worker of part 3 takes before main returns
+    /// How many steps the non-daemon worker of part 4 takes after main returns
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u8).range(1..=50))]
     steps: u8,
-    /// Internal: be the child process of part 3
+    /// Internal: be the child process of part 4
     #[arg(long, hide = true)]
     daemon_demo: bool,
 }
 
-/// How many threads got a default name so far: Python's `_counter`, which
-/// only a thread without a `name=` advances.
-static UNNAMED_THREADS: AtomicUsize = AtomicUsize::new(0);
-
-/// Python's `Thread(name=None)`: the next `Thread-N`.
-fn default_name() -> String {
-    thread_name(UNNAMED_THREADS.fetch_add(1, Relaxed) + 1)
-}
-
-/// The calling thread's name; Rust calls the main thread "main" and leaves
-/// `thread::spawn`ed threads nameless.
+/// The calling thread's name, as Python's `current_thread().name`.
 fn my_name() -> String {
-    thread::current().name().unwrap_or("<no name>").to_string()
+    current_thread().name()
 }
 
 fn main() {
@@ -102,58 +105,78 @@ fn main() {
     let started = Instant::now();
 
     heading("Part 1: threads from a function");
-    say("MainThread", format!("I am the main thread; Rust names me \"{}\"", my_name()));
-    let handles = vec![
-        spawn(default_name(), "hello"),
-        spawn(default_name(), "bonjour"),
-        spawn("greeter".to_string(), "hallo"),
-    ];
-    // Rust's plain thread::spawn gives no name at all (Python would say Thread-N).
-    let nameless = thread::spawn(|| greet("ciao"));
-    for handle in handles.into_iter().chain([nameless]) {
-        let reply = handle.join().expect("greet does not panic"); // t.join()
-        say("MainThread", format!("joined; join() handed back {reply:?}"));
+    say("MainThread", format!("I am the main thread: current_thread().name = \"{}\"", my_name()));
+    let greeters = [spawn(None, "hello"), spawn(None, "bonjour"), spawn(Some("greeter"), "hallo")];
+    for (thread, _) in &greeters {
+        thread.start().expect("a new thread starts"); // t.start()
     }
+    // std's plain thread::spawn gives no name at all (std's view: None).
+    let nameless = thread::spawn(|| {
+        let me = thread::current().name().unwrap_or("<no name>").to_string();
+        say(&me, "says ciao");
+        format!("{me} said ciao")
+    });
+    for (thread, reply) in greeters {
+        thread.join().expect("started, and not this thread"); // t.join()
+        let reply = reply.lock().expect("greet does not panic").take();
+        say("MainThread", format!("joined {}; join() returned nothing, it left {reply:?}", thread.name()));
+    }
+    let reply = nameless.join().expect("greet does not panic");
+    say("MainThread", format!("joined the std thread; its join() handed back {reply:?}"));
 
     heading("Part 2: threads from a type with a run method");
     let counters = [Counter::new(3, None), Counter::new(4, Some("counter"))];
     let started_counters: Vec<_> = counters.into_iter().map(Run::start).collect();
-    for handle in started_counters {
-        let counter = handle.join().expect("run does not panic"); // c.join()
-        say("MainThread", format!("{} finished: total = {}", counter.name, counter.total));
+    for (thread, slot) in started_counters {
+        thread.join().expect("started, and not this thread"); // c.join()
+        let counter = slot.lock().expect("run does not panic").take().expect("run handed the counter back");
+        say("MainThread", format!("{} finished: total = {}", thread.name(), counter.total));
     }
 
-    heading("Part 3: a joined worker and a daemon (in a child process)");
+    heading("Part 3: who is alive: is_alive, enumerate, active_count");
+    let alive = who_is_alive();
+
+    heading("Part 4: a non-daemon worker and a daemon (in a child process)");
     let report = watch_child(&args);
 
     heading("What you saw");
     point(
         "Two ways to start a thread: from a function (Thread(target=greet)), Rust: \
-         thread::Builder::new().name(..).spawn(move || greet(..)); and from a type with a \
-         run method (a Thread subclass), Rust: a trait whose start() spawns self.run().",
+         Thread::new(move || greet(..)) then start(); and from a type with a run method (a \
+         Thread subclass), Rust: a trait whose start() runs self.run() on a Thread.",
     );
     point(
-        "Names: Thread-1, Thread-2 by default, 'greeter' and 'counter' when given. Rust names \
-         only what you name: the main thread is \"main\" and thread::spawn gives none.",
+        "Names: Thread-1, Thread-2 by default (one counter for the whole program), 'greeter' \
+         and 'counter' when given; the main thread is MainThread. std::thread::spawn gives no \
+         name; lockstep calls such a thread Dummy-N, as Python does.",
     );
     point(
-        "join() waits for a thread to finish. In Rust it also hands back what the thread \
-         returned (the reply, the Counter with its total); Python's join() returns None.",
+        "join() waits for a thread to finish and, as in Python, returns nothing: a thread \
+         leaves its result somewhere shared. (std's JoinHandle::join hands the value back.)",
     );
-    point(format!("Part 3: {report}"));
+    point(format!("Part 3: {alive}"));
+    point(format!("Part 4: {report}"));
     point(
-        "Python: the program waits for every thread at exit unless it has daemon=True; \
-         daemon threads are cut off. Rust has no such flag: when main returns, the process \
-         ends and every thread still running is cut off, like a daemon (no destructors run). \
-         To wait, as Python does for a normal thread, join() it, or use thread::scope.",
+        "Python's rule, which lockstep's Thread keeps: when main returns, the program waits \
+         for every thread unless it has daemon=True (set_daemon(true)); daemon threads are \
+         cut off. A plain std::thread has no such flag: it is always cut off.",
     );
     your_turn("lesson-threads");
     finished(started);
 }
 
-/// Python's `Thread(target=greet, args=(word,), name=name).start()`.
-fn spawn(name: String, word: &'static str) -> JoinHandle<String> {
-    thread::Builder::new().name(name).spawn(move || greet(word)).expect("spawn a thread")
+/// Python's `Thread(target=greet, args=(word,), name=name)`: `Thread-N`
+/// unless named. The reply is left in the returned slot (join returns
+/// nothing, as in Python).
+fn spawn(name: Option<&str>, word: &'static str) -> (Thread, Arc<Mutex<Option<String>>>) {
+    let slot = Arc::new(Mutex::new(None));
+    let reply = slot.clone();
+    let target = move || *reply.lock().expect("nobody panics holding it") = Some(greet(word));
+    let thread = match name {
+        Some(name) => Thread::named(name, target),
+        None => Thread::new(target),
+    };
+    (thread, slot)
 }
 
 /// The target function: says hello in the calling thread's name.
@@ -163,27 +186,37 @@ fn greet(word: &str) -> String {
     format!("{me} said {word}")
 }
 
+/// The object a [`Run`] thread hands back: it is left here for the joiner.
+type Slot<T> = Arc<Mutex<Option<T>>>;
+
 /// Python's `threading.Thread` subclass: `run` is the thread's body and
-/// `start` runs it on a new thread. `join` hands the object back.
+/// `start` runs it on a new `Thread`; the object is left in the slot.
 trait Run: Send + Sized + 'static {
-    /// The thread's name (Python's `self.name`).
-    fn name(&self) -> String;
+    /// The name given, if any (Python's `name=`; `None`: `Thread-N`).
+    fn name(&self) -> Option<String>;
     /// The work, on the new thread (Python's `run`).
     fn run(&mut self);
     /// Python's `start()`: a new thread, with this name, calls `run`.
-    fn start(mut self) -> JoinHandle<Self> {
+    fn start(mut self) -> (Thread, Slot<Self>) {
+        let slot = Arc::new(Mutex::new(None));
+        let back = slot.clone();
         let name = self.name();
         let worker = move || {
             self.run();
-            self // the thread hands the object back to whoever joins it
+            *back.lock().expect("nobody panics holding it") = Some(self); // for whoever joins
         };
-        thread::Builder::new().name(name).spawn(worker).expect("spawn a thread")
+        let thread = match name {
+            Some(name) => Thread::named(name, worker),
+            None => Thread::new(worker),
+        };
+        thread.start().expect("a new thread starts");
+        (thread, slot)
     }
 }
 
 /// Adds `1..=upto`, narrating each step: part 2's `Counter(Thread)`.
 struct Counter {
-    name: String,
+    name: Option<String>,
     upto: u32,
     total: u32,
 }
@@ -191,13 +224,12 @@ struct Counter {
 impl Counter {
     /// Python's `Counter(upto, name=name)`: `Thread-N` unless named.
     fn new(upto: u32, name: Option<&str>) -> Counter {
-        let name = name.map_or_else(default_name, str::to_string);
-        Counter { name, upto, total: 0 }
+        Counter { name: name.map(str::to_string), upto, total: 0 }
     }
 }
 
 impl Run for Counter {
-    fn name(&self) -> String {
+    fn name(&self) -> Option<String> {
         self.name.clone()
     }
 
@@ -209,7 +241,51 @@ impl Run for Counter {
     }
 }
 
-/// Part 3 in the parent: runs this program with `--daemon-demo`, echoes
+/// Part 3: a thread waiting for `go` is alive and listed; once joined it
+/// is neither. A std thread asking for its `Thread` becomes a `Dummy-N`.
+/// Returns the summary line.
+fn who_is_alive() -> String {
+    let go = Arc::new(Event::new());
+    let waiting = go.clone();
+    let waiter = Thread::named("waiter", move || waiting.wait());
+    say("MainThread", format!("before start: waiter.is_alive() = {}", waiter.is_alive()));
+    waiter.start().expect("a new thread starts");
+    let names = |threads: Vec<Thread>| threads.iter().map(Thread::name).collect::<Vec<_>>().join(", ");
+    let (count, listed) = (active_count(), names(enumerate()));
+    say(
+        "MainThread",
+        format!(
+            "after start: waiter.is_alive() = {}; active_count() = {count}; enumerate() = [{listed}]",
+            waiter.is_alive()
+        ),
+    );
+    let dummy = thread::spawn(|| {
+        let me = current_thread();
+        say(&me.name(), format!("a std thread: current_thread() is {me:?}"));
+        me.name()
+    })
+    .join()
+    .expect("the std thread does not panic");
+    go.set();
+    waiter.join().expect("started, and not this thread");
+    let after = names(enumerate());
+    say(
+        "MainThread",
+        format!(
+            "after go.set() and join(): waiter.is_alive() = {}; enumerate() = [{after}]",
+            waiter.is_alive()
+        ),
+    );
+    let main = main_thread();
+    format!(
+        "waiter was alive and listed from start() to join() ({count} threads with {}); a std \
+         thread that asked was {dummy} (Python's _DummyThread); afterwards only {} was left.",
+        main.name(),
+        after
+    )
+}
+
+/// Part 4 in the parent: runs this program with `--daemon-demo`, echoes
 /// its lines, and says how its daemon ended. Returns the summary line.
 fn watch_child(args: &Args) -> String {
     let exe = std::env::current_exe().expect("the lesson's own path");
@@ -254,10 +330,12 @@ fn watch_child(args: &Args) -> String {
             "the child process ended after {lived:.2} s with {status}; its ticker had printed {ticks} ticks"
         ),
     );
-    if status.success() && main_returned {
+    let worker_done = lines.iter().any(|line| line.contains("worker: all steps done"));
+    if status.success() && main_returned && worker_done {
         format!(
-            "the worker was joined, so it did all its steps; the ticker, never joined and looping \
-             forever, was cut off after {ticks} ticks when the child's main returned \
+            "main returned without joining anyone; the worker, a non-daemon Thread, kept the \
+             program alive until it had done all its steps; the ticker, a daemon looping \
+             forever, was cut off after {ticks} ticks when the program ended \
              (the whole process ended in {lived:.2} s)."
         )
     } else {
@@ -265,8 +343,8 @@ fn watch_child(args: &Args) -> String {
     }
 }
 
-/// Part 3 in the child: a daemon ticker that never stops, a worker that
-/// main joins, then main returns.
+/// Part 4 in the child: a daemon ticker that never stops, a non-daemon
+/// worker, then main returns at once: the program waits for the worker.
 fn daemon_demo(pause: Duration, steps: u8) {
     static TICKS: AtomicU64 = AtomicU64::new(0);
     static TICKING: Event = Event::new();
@@ -279,9 +357,9 @@ fn daemon_demo(pause: Duration, steps: u8) {
             thread::sleep(pause * 4);
         }
     };
-    // The JoinHandle is dropped at once: the ticker is never joined. That
-    // is Rust's "daemon": nothing will wait for it.
-    drop(thread::Builder::new().name("ticker".into()).spawn(ticker).expect("spawn a thread"));
+    let ticker = Thread::named("ticker", ticker);
+    ticker.set_daemon(true).expect("not started yet"); // daemon=True: nothing will wait for it
+    ticker.start().expect("a new thread starts");
     TICKING.wait(); // so the demo always shows at least one tick, however busy the machine
 
     let work = move || {
@@ -292,8 +370,11 @@ fn daemon_demo(pause: Duration, steps: u8) {
         }
         say("worker", "all steps done");
     };
-    let worker = thread::Builder::new().name("worker".into()).spawn(work).expect("spawn a thread");
-    worker.join().expect("the worker does not panic"); // w.join()
+    let worker = Thread::named("worker", work); // not a daemon: the program will wait for it
+    worker.start().expect("a new thread starts");
     let ticks = TICKS.load(Relaxed);
-    say("main", format!("worker joined; the ticker is at tick {ticks} and still looping; main returns now"));
+    say(
+        &my_name(),
+        format!("worker.is_alive() = {}; the ticker is at tick {ticks}; main returns now", worker.is_alive()),
+    );
 }

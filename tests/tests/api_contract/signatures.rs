@@ -6,6 +6,7 @@
 #![allow(clippy::type_complexity)]
 
 use lockstep::deadlock::{self, Deadlock};
+use lockstep::thread::{self, ExceptHookArgs, Thread, ThreadError, Timer};
 use lockstep::{
     Barrier, BaseQueue, BoundedSemaphore, BrokenBarrierError, Condition, ConditionError, ConditionGuard,
     ConditionLock, Event, Fifo, GetError, Lifo, LifoQueue, Lock, LockGuard, Mutex, MutexGuard, Priority,
@@ -220,6 +221,44 @@ pub(crate) fn checked() -> Vec<(&'static str, &'static str)> {
         PutError<u8>::into_inner: fn(PutError<u8>) -> u8;
     });
     all.extend(checked! {
+        Thread::new: fn(fn()) -> Thread;
+        Thread::named: fn(String, fn()) -> Thread;
+        Thread::named: fn(&'static str, Box<dyn FnOnce() + Send>) -> Thread;
+        Thread::set_daemon: fn(&Thread, bool) -> Result<(), ThreadError>;
+        Thread::is_daemon: fn(&Thread) -> bool;
+        Thread::start: fn(&Thread) -> Result<(), ThreadError>;
+        Thread::join: fn(&Thread) -> Result<(), ThreadError>;
+        Thread::join_timeout: fn(&Thread, Duration) -> Result<bool, ThreadError>;
+        Thread::is_alive: fn(&Thread) -> bool;
+        Thread::name: fn(&Thread) -> String;
+        Thread::set_name: fn(&Thread, String);
+        Thread::set_name: fn(&Thread, &'static str);
+        Thread::ident: fn(&Thread) -> Option<u64>;
+        Thread::native_id: fn(&Thread) -> Option<u64>;
+        Thread::scoped: fn(&'static std::thread::Scope<'static, 'static>, Box<dyn FnOnce() + Send>) -> Thread;
+        Thread::named_scoped:
+            fn(&'static std::thread::Scope<'static, 'static>, String, Box<dyn FnOnce() + Send>) -> Thread;
+        thread::current_thread: fn() -> Thread;
+        thread::main_thread: fn() -> Thread;
+        thread::enumerate: fn() -> Vec<Thread>;
+        thread::active_count: fn() -> usize;
+        thread::set_excepthook: fn(fn(&ExceptHookArgs<'_>));
+        thread::print_exception: fn(&ExceptHookArgs<'_>);
+        ExceptHookArgs::thread: fn(&ExceptHookArgs<'static>) -> Option<&'static Thread>;
+        ExceptHookArgs::message: fn(&ExceptHookArgs<'static>) -> &'static str;
+        Timer::new: fn(Duration, fn()) -> Timer;
+        Timer::every: fn(Duration, fn()) -> Timer;
+        Timer::start: fn(&Timer) -> Result<(), ThreadError>;
+        Timer::cancel: fn(&Timer);
+        Timer::is_cancelled: fn(&Timer) -> bool;
+        Timer::join: fn(&Timer) -> Result<(), ThreadError>;
+        Timer::is_alive: fn(&Timer) -> bool;
+        Timer::thread: fn(&Timer) -> &Thread;
+    });
+    // The facade's root names are the module's.
+    let _: fn(fn()) -> lockstep::Thread = Thread::new;
+    let _: fn(Duration, fn()) -> lockstep::Timer = Timer::new;
+    all.extend(checked! {
         deadlock::check: fn() -> Vec<Deadlock>;
         deadlock::blocked: fn() -> Vec<(String, String)>;
     });
@@ -246,6 +285,8 @@ fn promises() {
     send_sync::<LifoQueue<u8>>();
     send_sync::<PriorityQueue<u8>>();
     send_sync::<SimpleQueue<u8>>();
+    send_sync::<Thread>();
+    send_sync::<Timer>();
     // A Lock's guard and a permit may be dropped on another thread.
     fn send<T: Send>() {}
     send::<LockGuard<'_>>();
@@ -257,6 +298,7 @@ fn promises() {
     error::<PutError<u8>>();
     error::<GetError>();
     error::<TaskDoneError>();
+    error::<ThreadError>();
 
     static LOCKS: [Lock; 2] = [Lock::new(), Lock::named("lock")];
     static RLOCKS: [RLock; 2] = [RLock::new(), RLock::named("rlock")];

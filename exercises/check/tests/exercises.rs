@@ -73,7 +73,9 @@ fn unsolved_exercises_fail_with_their_bug_class_and_solutions_pass() {
     let exercises = package.exercises().unwrap();
     let bins: Vec<String> =
         exercises.iter().flat_map(|exercise| [exercise.bin(false), exercise.bin(true)]).collect();
-    let (tests, mains) = package.build(&bins).unwrap();
+    let build = package.build(&bins).unwrap();
+    assert!(build.errors.is_empty(), "the exercises package does not build:\n{}", build.errors);
+    let (tests, mains) = (build.tests, build.mains);
     let mut runs = Vec::new();
     for exercise in &exercises {
         for solution in [false, true] {

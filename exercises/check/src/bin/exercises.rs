@@ -92,7 +92,7 @@ fn list(package: &Package, exercises: &[Exercise]) -> ExitCode {
     let bins: Vec<String> = exercises.iter().map(|exercise| exercise.bin(false)).collect();
     println!("Building the {} exercises…", exercises.len());
     let tests = match package.build(&bins) {
-        Ok((tests, _mains)) => tests,
+        Ok(build) => build.tests,
         Err(error) => return failed(&error),
     };
     println!("Running each one's tests (a stuck one is stopped after a few seconds)…\n");
@@ -108,7 +108,7 @@ fn list(package: &Package, exercises: &[Exercise]) -> ExitCode {
                             let outcome = runner::run(program, &["-q"], &package.root, LIMIT);
                             if outcome.passed { Ok(()) } else { Err(summary(&outcome)) }
                         }
-                        None => Err("not built".to_owned()),
+                        None => Err(format!("does not compile (`… -- check {}` shows why)", exercise.name)),
                     };
                     results.lock().unwrap()[at] = Some(verdict);
                 }
@@ -151,12 +151,13 @@ fn summary(outcome: &runner::Outcome) -> String {
 
 fn check(package: &Package, exercise: &Exercise, solution: bool) -> ExitCode {
     let bin = exercise.bin(solution);
-    let tests = match package.build(std::slice::from_ref(&bin)) {
-        Ok((tests, _mains)) => tests,
+    let build = match package.build(std::slice::from_ref(&bin)) {
+        Ok(build) => build,
         Err(error) => return failed(&error),
     };
-    let Some(program) = tests.get(&bin) else {
-        return failed(&format!("cargo built no test program for {bin}"));
+    let Some(program) = build.tests.get(&bin) else {
+        println!("✗ {} does not compile yet:\n\n{}", exercise.path(solution), build.errors);
+        return ExitCode::FAILURE;
     };
     let outcome = runner::run(program, &[], &package.root, LIMIT);
     let path = exercise.path(solution);

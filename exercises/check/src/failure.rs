@@ -35,8 +35,8 @@ pub fn fail(bug: &str, expected: impl Display, happened: impl Display, hint: u8)
 pub(crate) fn paragraph(bug: &str, expected: impl Display, happened: impl Display, hint: u8) -> String {
     let name = exercise_name();
     format!(
-        "\n{bug}: expected {expected}, but {happened}.\nRead hint {hint}: `rustlings hint {name}` \
-         (or `cargo run --bin exercises -- hint {name}`).\n"
+        "\n{bug}: expected {expected}, but {happened}.\nRead hint {hint}: press h in rustlings, or run \
+         `rustlings hint {name}` or `cargo run --bin exercises -- hint {name} {hint}`.\n"
     )
 }
 

@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! lost update: expected num = 100 after 100 increments, but num = 97: 3 updates were lost.
-//! Read hint 1: `rustlings hint race_lock` (or `cargo run --bin exercises -- hint race_lock`).
+//! Read hint 1: press h in rustlings, or run `rustlings hint race_lock` or `cargo run --bin exercises -- hint race_lock 1`.
 //! ```
 //!
 //! What it offers, after the Little Book of Semaphores koans' helpers:

@@ -13,6 +13,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// A pool task's future: its result in a `Slot`, for one consumer.
+type SlotFuture<T> = Future<Slot<Result<T, PoolError>>>;
+
 /// `Pool::state`: taking tasks.
 const RUN: u8 = 0;
 /// `close` was called: queued tasks still run.
@@ -124,7 +127,7 @@ impl Pool {
     fn submit_slot<T: Send + 'static>(
         &self,
         task: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<Future<Slot<Result<T, PoolError>>>, PoolError> {
+    ) -> Result<SlotFuture<T>, PoolError> {
         self.running()?;
         let terminated = self.terminated.clone();
         self.shared.submit(move || Slot::new(guarded(&terminated, task))).map_err(|_| PoolError::NotRunning)
@@ -207,7 +210,7 @@ impl Pool {
         &self,
         task: impl Fn(A) -> T + Send + Sync + 'static,
         items: impl IntoIterator<Item = A>,
-    ) -> Result<Vec<Future<Slot<Result<T, PoolError>>>>, PoolError>
+    ) -> Result<Vec<SlotFuture<T>>, PoolError>
     where
         A: Send + 'static,
         T: Send + 'static,
@@ -452,7 +455,7 @@ impl fmt::Debug for Pool {
 }
 
 /// A slot future's result, taken.
-fn take<T>(future: Future<Slot<Result<T, PoolError>>>) -> Result<T, PoolError> {
+fn take<T>(future: SlotFuture<T>) -> Result<T, PoolError> {
     future.result().map_err(pool_error)?.take()
 }
 

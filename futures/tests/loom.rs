@@ -4,8 +4,11 @@
 //! Run: `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=3 cargo test --release -p lockstep-futures --test loom`
 //! (add `--cfg loom_rmw` to RUSTFLAGS for the RMW leg).
 //!
-//! Each model was checked against a deliberate bug (the `Bug caught:`
-//! line under each); the real code passes them all.
+//! Each model was checked against a deliberate bug injected into
+//! `futures/src/complete.rs` (the `Bug caught:` lines); the real code
+//! passes them all. Measured at bound 3 (plain / RMW leg): cancel racing
+//! start 28 / 19 executions, result racing set 5,394 / 2,008 (0.4 s),
+//! callback racing completion 85 / 51, callback racing cancel 101 / 75.
 #![cfg(loom)]
 
 #[path = "../../sync/tests/support/loom_model.rs"]
@@ -20,9 +23,9 @@ use loom_model::check;
 
 /// A cancel racing the worker's start: exactly one of them wins, the task
 /// runs only if the start won, and a waiter sees the matching outcome.
-/// Bug caught: `set_running_or_notify_cancel` as a load then a plain store
-/// (instead of a CAS) lets both win; loom found `cancel() == true` with
-/// the task run, in both legs.
+/// Bug caught: `set_running_or_notify_cancel` storing RUNNING after its
+/// load instead of a CAS lets both win: loom failed `cancelled != ran`
+/// (plain leg) and the outcome check (RMW leg).
 #[test]
 fn cancel_racing_start_has_one_winner() {
     check(|| {
@@ -53,9 +56,10 @@ fn cancel_racing_start_has_one_winner() {
 /// is loom's `UnsafeCell`, so a missing Release/Acquire is a causality
 /// violation); a second setter gets `InvalidStateError` and the first
 /// value stays.
-/// Bug caught: the Release of the FINISHED transition weakened to Relaxed
-/// (plain leg: "Causality violation" reading the cell); and `wake` skipped
-/// (the WAITING bit ignored): loom reports a deadlock, in both legs.
+/// Bugs caught: the FINISHED transition's Release weakened to Relaxed:
+/// "Causality violation: Concurrent read and write accesses" on the
+/// outcome cell, in both legs; `wake` never unparking: loom "deadlock"
+/// (the waiter parked for ever), in both legs.
 #[test]
 fn result_racing_set_sees_the_one_value() {
     check(|| {
@@ -76,10 +80,10 @@ fn result_racing_set_sees_the_one_value() {
 
 /// A callback added while another thread completes the future runs
 /// exactly once, and sees the future done.
-/// Bug caught: `register` checking the state with a plain load before
-/// taking the lock, and `complete` skipping the lock when LISTED was not
-/// set at its first load: loom found the callback pushed after the list
-/// was taken (never run: the count stays 0), in both legs.
+/// Bug caught: `complete` checking LISTED with a load and then storing
+/// FINISHED (instead of a CAS that fails when LISTED appears): the
+/// callback pushed between the two never ran (count 0), in both legs
+/// (that store also dropped WAITING: the result model deadlocked too).
 #[test]
 fn callback_added_racing_completion_runs_exactly_once() {
     check(|| {
@@ -108,10 +112,16 @@ fn callback_added_racing_cancel_runs_exactly_once() {
         let future = Future::<u32>::new();
         let runs = Arc::new(AtomicUsize::new(0));
         let counted = runs.clone();
-        future.add_done_callback(move |_| drop(counted.fetch_add(1, SeqCst)));
+        future.add_done_callback(move |_| {
+            counted.fetch_add(1, SeqCst);
+        });
         let adder = {
             let (future, runs) = (future.clone(), runs.clone());
-            thread::spawn(move || future.add_done_callback(move |_| drop(runs.fetch_add(1, SeqCst))))
+            thread::spawn(move || {
+                future.add_done_callback(move |_| {
+                    runs.fetch_add(1, SeqCst);
+                })
+            })
         };
         assert!(future.cancel());
         adder.join().unwrap();

@@ -65,7 +65,9 @@ fn running() -> Future<u32> {
     future
 }
 
-fn recorder<T>() -> (Arc<Mutex<Vec<T>>>, Arc<Mutex<Vec<T>>>) {
+type Record<T> = Arc<Mutex<Vec<T>>>;
+
+fn recorder<T>() -> (Record<T>, Record<T>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     (seen.clone(), seen)
 }
@@ -570,7 +572,11 @@ fn threads_terminate() {
     let futures: Vec<_> = (0..3)
         .map(|_| {
             let barrier = barrier.clone();
-            executor.submit(move || drop(barrier.wait())).unwrap()
+            executor
+                .submit(move || {
+                    barrier.wait();
+                })
+                .unwrap()
         })
         .collect();
     barrier.wait();
@@ -728,7 +734,7 @@ fn wait_first_completed() {
     let release = gate();
     let held = release.clone();
     let quick = executor.submit(|| 1).unwrap();
-    let slow = executor.submit(move || held.wait_timeout(LONG).then_some(2).unwrap_or(0)).unwrap();
+    let slow = executor.submit(move || if held.wait_timeout(LONG) { 2 } else { 0 }).unwrap();
     let pending = Future::new();
     let result = wait([&pending, &quick, &slow], Some(LONG), ReturnWhen::FirstCompleted);
     assert!(result.done.iter().any(|f| f.same(&quick)));

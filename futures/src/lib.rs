@@ -43,10 +43,11 @@
 //! | the workers | `lockstep_thread::Thread`s named `{prefix}_{i}` |
 //! | `wait`, `as_completed`, `imap_unordered` | a `lockstep_queue::SimpleQueue` of indices, fed as each future is done |
 //!
-//! `Pool` is the same executor (`Shared` in `executor.rs`) with a
+//! `Pool` is the same executor (`Shared` in `shared.rs`) with a
 //! terminate flag each task checks before it starts.
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
 
+mod async_result;
 mod complete;
 mod error;
 mod executor;
@@ -54,12 +55,15 @@ mod future;
 mod map;
 mod panic;
 mod pool;
+mod pool_map;
+mod shared;
 mod wait;
 
+pub use async_result::AsyncResult;
 pub use error::{FutureError, InvalidStateError, NotReady, PoolError, SubmitError, TimeoutError};
 pub use executor::{ExecutorBuilder, ThreadPoolExecutor};
 pub use future::Future;
 pub use map::Map;
 pub use panic::Panic;
-pub use pool::{AsyncResult, Pool};
+pub use pool::Pool;
 pub use wait::{AsCompleted, DoneAndNotDone, ReturnWhen, as_completed, wait};

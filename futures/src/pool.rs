@@ -1,20 +1,19 @@
 //! `Pool` and `AsyncResult`: Python's `multiprocessing.pool.ThreadPool`,
 //! on the executor's own workers and work queue.
 
-use crate::executor::{ExecutorBuilder, Shared};
+use crate::executor::ExecutorBuilder;
 use crate::future::Future;
 use crate::map::Slot;
 use crate::panic::{self, Panic};
-use crate::{FutureError, NotReady, PoolError};
-use lockstep_queue::SimpleQueue;
-use lockstep_sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
-use lockstep_sync::atomic::{AtomicBool, AtomicU8, AtomicUsize};
+use crate::shared::Shared;
+use crate::{AsyncResult, FutureError, PoolError};
+use lockstep_sync::atomic::Ordering::{Acquire, Relaxed, Release};
+use lockstep_sync::atomic::{AtomicBool, AtomicU8};
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// A pool task's future: its result in a `Slot`, for one consumer.
-type SlotFuture<T> = Future<Slot<Result<T, PoolError>>>;
+pub(crate) type SlotFuture<T> = Future<Slot<Result<T, PoolError>>>;
 
 /// `Pool::state`: taking tasks.
 const RUN: u8 = 0;
@@ -67,7 +66,7 @@ fn guarded<T>(terminated: &AtomicBool, task: impl FnOnce() -> T) -> Result<T, Po
 
 /// A pool future's error as the pool reports it: a task cancelled by
 /// `terminate` (or never run by a broken pool) is `Terminated`.
-fn pool_error(error: FutureError) -> PoolError {
+pub(crate) fn pool_error(error: FutureError) -> PoolError {
     match error {
         FutureError::Timeout => PoolError::Timeout,
         FutureError::Panicked(panic) => PoolError::Panicked(panic),
@@ -78,7 +77,7 @@ fn pool_error(error: FutureError) -> PoolError {
 /// Runs a result's callback: `callback` on a value, `error_callback` on a
 /// task's panic, none on `Terminated`; a panicking one is reported and
 /// becomes the result.
-fn with_callbacks<T>(
+pub(crate) fn with_callbacks<T>(
     result: Result<T, PoolError>,
     callback: impl FnOnce(&T),
     error_callback: impl FnOnce(&Panic),
@@ -206,7 +205,7 @@ impl Pool {
         Ok(AsyncResult { future })
     }
 
-    fn submit_all<A, T>(
+    pub(crate) fn submit_all<A, T>(
         &self,
         task: impl Fn(A) -> T + Send + Sync + 'static,
         items: impl IntoIterator<Item = A>,
@@ -254,139 +253,6 @@ impl Pool {
         let futures = self.submit_all(task, items)?;
         let results: Vec<_> = futures.into_iter().map(take).collect();
         results.into_iter().collect()
-    }
-
-    /// As [`map`](Self::map), without waiting. Python: `pool.map_async(f, items)`.
-    ///
-    /// # Errors
-    /// `NotRunning` after `close`/`terminate`.
-    ///
-    /// ```
-    /// let pool = lockstep_futures::Pool::new(2);
-    /// let squares = pool.map_async(|x: u8| x * x, [2, 3]).unwrap();
-    /// assert_eq!(squares.get(), Ok(&vec![4, 9]));
-    /// ```
-    pub fn map_async<A, T>(
-        &self,
-        task: impl Fn(A) -> T + Send + Sync + 'static,
-        items: impl IntoIterator<Item = A>,
-    ) -> Result<AsyncResult<Vec<T>>, PoolError>
-    where
-        A: Send + 'static,
-        T: Send + Sync + 'static,
-    {
-        self.map_async_with(task, items, |_| {}, |_| {})
-    }
-
-    /// As [`map_async`](Self::map_async), with `callback(&results)` or
-    /// `error_callback(&panic)` (the first panic in input order) run in
-    /// the pool thread that finishes the last item, before ready.
-    ///
-    /// # Errors
-    /// `NotRunning` after `close`/`terminate`.
-    ///
-    /// ```
-    /// let pool = lockstep_futures::Pool::new(2);
-    /// let result = pool.map_async_with(|x: u8| x + 1, [1, 2], |all| assert_eq!(all, &[2, 3]), |_| {}).unwrap();
-    /// assert_eq!(result.get(), Ok(&vec![2, 3]));
-    /// ```
-    pub fn map_async_with<A, T>(
-        &self,
-        task: impl Fn(A) -> T + Send + Sync + 'static,
-        items: impl IntoIterator<Item = A>,
-        callback: impl FnOnce(&Vec<T>) + Send + 'static,
-        error_callback: impl FnOnce(&Panic) + Send + 'static,
-    ) -> Result<AsyncResult<Vec<T>>, PoolError>
-    where
-        A: Send + 'static,
-        T: Send + Sync + 'static,
-    {
-        let items = Arc::new(self.submit_all(task, items)?);
-        let outer = Future::new();
-        let left = Arc::new(AtomicUsize::new(items.len()));
-        let finish = Arc::new(lockstep_lock::Mutex::new(Some((callback, error_callback))));
-        let collect = {
-            let (items, outer) = (items.clone(), outer.clone());
-            move || {
-                let (callback, error_callback) = finish.lock().take().expect("the last item collects once");
-                let results: Result<Vec<T>, PoolError> = items.iter().cloned().map(take).collect();
-                let _ = outer.set_result(with_callbacks(results, callback, error_callback));
-            }
-        };
-        if items.is_empty() {
-            collect();
-        } else {
-            let collect = Arc::new(lockstep_lock::Mutex::new(Some(collect)));
-            for item in items.iter() {
-                let (left, collect) = (left.clone(), collect.clone());
-                item.add_done_callback(move |_| {
-                    // AcqRel: the last item's thread sees every other
-                    // item's completion before it collects.
-                    if left.fetch_sub(1, AcqRel) == 1 {
-                        let collect = collect.lock().take().expect("collected once");
-                        collect();
-                    }
-                });
-            }
-        }
-        Ok(AsyncResult { future: outer })
-    }
-
-    /// Submits every item now; yields the results in input order.
-    /// Python: `pool.imap(f, items)`.
-    ///
-    /// # Errors
-    /// `NotRunning` after `close`/`terminate`.
-    ///
-    /// ```
-    /// let pool = lockstep_futures::Pool::new(2);
-    /// let doubled: Vec<_> = pool.imap(|x: u8| x * 2, [1, 2, 3]).unwrap().map(Result::unwrap).collect();
-    /// assert_eq!(doubled, [2, 4, 6]);
-    /// ```
-    pub fn imap<A, T>(
-        &self,
-        task: impl Fn(A) -> T + Send + Sync + 'static,
-        items: impl IntoIterator<Item = A>,
-    ) -> Result<impl Iterator<Item = Result<T, PoolError>>, PoolError>
-    where
-        A: Send + 'static,
-        T: Send + 'static,
-    {
-        Ok(self.submit_all(task, items)?.into_iter().map(take))
-    }
-
-    /// Submits every item now; yields the results as they finish.
-    /// Python: `pool.imap_unordered(f, items)`.
-    ///
-    /// # Errors
-    /// `NotRunning` after `close`/`terminate`.
-    ///
-    /// ```
-    /// let pool = lockstep_futures::Pool::new(2);
-    /// let mut all: Vec<_> = pool.imap_unordered(|x: u8| x, [3, 1, 2]).unwrap().map(Result::unwrap).collect();
-    /// all.sort();
-    /// assert_eq!(all, [1, 2, 3]);
-    /// ```
-    pub fn imap_unordered<A, T>(
-        &self,
-        task: impl Fn(A) -> T + Send + Sync + 'static,
-        items: impl IntoIterator<Item = A>,
-    ) -> Result<impl Iterator<Item = Result<T, PoolError>>, PoolError>
-    where
-        A: Send + 'static,
-        T: Send + 'static,
-    {
-        let futures = self.submit_all(task, items)?;
-        let queue = Arc::new(SimpleQueue::new());
-        for (index, future) in futures.iter().enumerate() {
-            future.watch(&queue, index);
-        }
-        let mut left = futures.len();
-        Ok(std::iter::from_fn(move || {
-            left = left.checked_sub(1)?;
-            let index = queue.get().expect("a SimpleQueue never shuts down");
-            Some(take(futures[index].clone()))
-        }))
     }
 
     /// Takes no more tasks; queued ones still run. Python: `pool.close()`.
@@ -449,128 +315,13 @@ impl Drop for Pool {
 
 impl fmt::Debug for Pool {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Relaxed: a snapshot for display.
         let state = ["RUN", "CLOSE", "TERMINATE"][usize::from(self.state.load(Relaxed))];
         f.debug_struct("Pool").field("state", &state).field("processes", &self.processes()).finish()
     }
 }
 
 /// A slot future's result, taken.
-fn take<T>(future: SlotFuture<T>) -> Result<T, PoolError> {
+pub(crate) fn take<T>(future: SlotFuture<T>) -> Result<T, PoolError> {
     future.result().map_err(pool_error)?.take()
-}
-
-/// The handle to one [`Pool`] result. Python: `multiprocessing.pool.AsyncResult`.
-///
-/// ```
-/// use std::time::Duration;
-/// let pool = lockstep_futures::Pool::new(1);
-/// let result = pool.apply_async(|| 1).unwrap();
-/// assert!(result.wait_timeout(Duration::from_secs(60)));
-/// assert!(result.ready());
-/// assert_eq!(result.successful(), Ok(true));
-/// ```
-pub struct AsyncResult<T> {
-    future: Future<Result<T, PoolError>>,
-}
-
-impl<T> AsyncResult<T> {
-    /// Waits for the result. Python: `result.get()`.
-    ///
-    /// # Errors
-    /// `Panicked`, `CallbackPanicked`, or `Terminated`.
-    ///
-    /// ```
-    /// let pool = lockstep_futures::Pool::new(1);
-    /// let result = pool.apply_async(|| -> u8 { panic!("doh!") }).unwrap();
-    /// assert!(matches!(result.get(), Err(lockstep_futures::PoolError::Panicked(_))));
-    /// ```
-    pub fn get(&self) -> Result<&T, PoolError> {
-        Self::unpack(self.future.result())
-    }
-
-    /// Waits at most `timeout`. Python: `result.get(timeout)`.
-    ///
-    /// # Errors
-    /// `Timeout`, or as [`get`](Self::get).
-    ///
-    /// ```
-    /// use lockstep_futures::{Pool, PoolError};
-    /// let pool = Pool::new(1);
-    /// let gate = std::sync::Arc::new(std::sync::Barrier::new(2));
-    /// let held = gate.clone();
-    /// let result = pool.apply_async(move || held.wait().is_leader()).unwrap();
-    /// assert_eq!(result.get_timeout(std::time::Duration::from_millis(1)), Err(PoolError::Timeout));
-    /// gate.wait();
-    /// ```
-    pub fn get_timeout(&self, timeout: Duration) -> Result<&T, PoolError> {
-        Self::unpack(self.future.result_timeout(timeout))
-    }
-
-    fn unpack(result: Result<&Result<T, PoolError>, FutureError>) -> Result<&T, PoolError> {
-        match result {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(error)) => Err(error.clone()),
-            Err(error) => Err(pool_error(error)),
-        }
-    }
-
-    /// Waits until the result is ready. Python: `result.wait()`.
-    ///
-    /// ```
-    /// let pool = lockstep_futures::Pool::new(1);
-    /// let result = pool.apply_async(|| ()).unwrap();
-    /// result.wait();
-    /// assert!(result.ready());
-    /// ```
-    pub fn wait(&self) {
-        self.future.wait_until(None);
-    }
-
-    /// Waits at most `timeout`; whether it is ready. Python:
-    /// `result.wait(timeout)` then `result.ready()`.
-    ///
-    /// ```
-    /// let pool = lockstep_futures::Pool::new(1);
-    /// let result = pool.apply_async(|| ()).unwrap();
-    /// assert!(result.wait_timeout(std::time::Duration::from_secs(60)));
-    /// ```
-    pub fn wait_timeout(&self, timeout: Duration) -> bool {
-        self.future.wait_until(lockstep_sync::deadline(timeout))
-    }
-
-    /// Whether the result is ready. Python: `result.ready()`.
-    ///
-    /// ```
-    /// let pool = lockstep_futures::Pool::new(1);
-    /// let result = pool.apply_async(|| ()).unwrap();
-    /// result.wait();
-    /// assert!(result.ready());
-    /// ```
-    pub fn ready(&self) -> bool {
-        self.future.done()
-    }
-
-    /// Whether the task succeeded, once ready. Python: `result.successful()`.
-    ///
-    /// # Errors
-    /// `NotReady` before it is ready (Python's `ValueError`).
-    ///
-    /// ```
-    /// let pool = lockstep_futures::Pool::new(1);
-    /// let result = pool.apply_async(|| ()).unwrap();
-    /// result.wait();
-    /// assert_eq!(result.successful(), Ok(true));
-    /// ```
-    pub fn successful(&self) -> Result<bool, NotReady> {
-        match self.ready() {
-            true => Ok(self.get().is_ok()),
-            false => Err(NotReady),
-        }
-    }
-}
-
-impl<T> fmt::Debug for AsyncResult<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AsyncResult").field("ready", &self.ready()).finish()
-    }
 }

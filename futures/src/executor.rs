@@ -4,10 +4,9 @@
 use crate::SubmitError;
 use crate::future::Future;
 use crate::map::{Map, Slot};
-use crate::shared::{Control, Shared};
+use crate::shared::{Control, Idle, Shared};
 use lockstep_lock::Mutex;
 use lockstep_queue::Queue;
-use lockstep_semaphore::Semaphore;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -284,7 +283,7 @@ impl ExecutorBuilder {
         let control = Control { shut_down: false, broken: false, threads: Vec::new() };
         Arc::new(Shared {
             queue: Queue::new(0),
-            idle: Semaphore::new(0),
+            idle: Idle::new(),
             control: Mutex::new(control),
             max_workers,
             prefix,

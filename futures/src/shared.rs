@@ -7,6 +7,8 @@ use crate::panic::{self, Panic};
 use lockstep_lock::Mutex;
 use lockstep_queue::Queue;
 use lockstep_semaphore::Semaphore;
+use lockstep_sync::atomic::AtomicBool;
+use lockstep_sync::atomic::Ordering::Relaxed;
 use lockstep_thread::{Thread, current_thread};
 use std::sync::Arc;
 
@@ -14,7 +16,7 @@ use std::sync::Arc;
 pub(crate) trait Work: Send {
     /// Runs the task (unless its future was cancelled) and completes the
     /// future; the worker counts as idle as soon as the task returns.
-    fn run(self: Box<Self>, idle: &Semaphore);
+    fn run(self: Box<Self>, idle: &Idle);
     /// Cancels the future: the task never runs.
     fn cancel(self: Box<Self>);
     /// Finishes the future as `Broken`: the task never runs.
@@ -27,7 +29,7 @@ struct Task<T, F> {
 }
 
 impl<T: Send + Sync + 'static, F: FnOnce() -> T + Send> Work for Task<T, F> {
-    fn run(self: Box<Self>, idle: &Semaphore) {
+    fn run(self: Box<Self>, idle: &Idle) {
         let Task { future, task } = *self;
         if future.set_running_or_notify_cancel() != Ok(true) {
             idle.release();
@@ -52,6 +54,35 @@ impl<T: Send + Sync + 'static, F: FnOnce() -> T + Send> Work for Task<T, F> {
     }
 }
 
+/// Idle workers, counted as CPython's `_idle_semaphore` does: one permit
+/// per finished task not yet claimed by a `submit`. Once every worker has
+/// started the count decides nothing, so neither side touches it then
+/// (the permits would only bounce a cache line between the workers).
+pub(crate) struct Idle {
+    permits: Semaphore,
+    /// Set once `max_workers` threads have started.
+    saturated: AtomicBool,
+}
+
+impl Idle {
+    pub(crate) fn new() -> Idle {
+        Idle { permits: Semaphore::new(0), saturated: AtomicBool::new(false) }
+    }
+
+    /// A worker's task returned: it is idle.
+    fn release(&self) {
+        // Relaxed: see `saturated`'s store.
+        if !self.saturated.load(Relaxed) {
+            self.permits.release();
+        }
+    }
+
+    /// A `submit` takes an idle worker, if there is one.
+    fn claim(&self) -> bool {
+        self.permits.try_acquire()
+    }
+}
+
 /// What `submit` and `shutdown` change together, under one lock
 /// (CPython's `_shutdown_lock`).
 pub(crate) struct Control {
@@ -65,9 +96,8 @@ pub(crate) struct Control {
 pub(crate) struct Shared {
     /// The work queue; `shutdown` shuts it (soft), so workers drain it and exit.
     pub(crate) queue: Queue<Box<dyn Work>>,
-    /// One permit per finished task not yet claimed by a `submit`:
-    /// "an idle worker exists" (CPython's `_idle_semaphore`).
-    pub(crate) idle: Semaphore,
+    /// "An idle worker exists" (CPython's `_idle_semaphore`).
+    pub(crate) idle: Idle,
     pub(crate) control: Mutex<Control>,
     pub(crate) max_workers: usize,
     pub(crate) prefix: String,
@@ -98,7 +128,7 @@ impl Shared {
         // this lock: the put cannot fail here.
         self.queue.put(work).map_err(|_| SubmitError::ShutDown)?;
         // An idle worker takes it; else a new one starts, up to the limit.
-        if !self.idle.try_acquire() && control.threads.len() < self.max_workers {
+        if control.threads.len() < self.max_workers && !self.idle.claim() {
             let shared = self.clone();
             let name = format!("{}_{}", self.prefix, control.threads.len());
             let worker = Thread::named(name, move || shared.work());
@@ -107,6 +137,11 @@ impl Shared {
             let _ = worker.set_daemon(true);
             worker.start().expect("a new thread starts");
             control.threads.push(worker);
+            if control.threads.len() == self.max_workers {
+                // Relaxed: a worker that still sees `false` only releases a
+                // permit nobody will claim.
+                self.idle.saturated.store(true, Relaxed);
+            }
         }
         Ok(())
     }

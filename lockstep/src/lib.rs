@@ -68,6 +68,23 @@
 //! worker.join().unwrap();
 //! assert!(!worker.is_alive());
 //! ```
+//!
+//! # Thread pools and futures
+//! | lockstep | Python | crate |
+//! |---|---|---|
+//! | [`Future`] ([`futures::Future`]) | `concurrent.futures.Future` | `lockstep-futures` |
+//! | [`ThreadPoolExecutor`] ([`futures::ThreadPoolExecutor`]) | `concurrent.futures.ThreadPoolExecutor` | `lockstep-futures` |
+//! | [`futures::wait`], [`futures::as_completed`], [`futures::ReturnWhen`] | `wait`, `as_completed`, `FIRST_COMPLETED`... | `lockstep-futures` |
+//! | [`Pool`] ([`futures::Pool`]), [`futures::AsyncResult`] | `multiprocessing.pool.ThreadPool`, `AsyncResult` | `lockstep-futures` |
+//!
+//! ```
+//! use lockstep::{Pool, ThreadPoolExecutor};
+//!
+//! let executor = ThreadPoolExecutor::new(2);
+//! assert_eq!(*executor.submit(|| 2 + 2).unwrap().result().unwrap(), 4);
+//! let pool = Pool::new(2);
+//! assert_eq!(pool.map(|x: u8| x * 2, [1, 2]), Ok(vec![2, 4]));
+//! ```
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
 
 #[doc(inline)]
@@ -76,6 +93,8 @@ pub use lockstep_condition::{
 };
 #[doc(inline)]
 pub use lockstep_event::Event;
+#[doc(inline)]
+pub use lockstep_futures::{Future, Pool, ThreadPoolExecutor};
 #[doc(inline)]
 pub use lockstep_lock::{Lock, LockGuard, RawLock};
 #[doc(inline)]
@@ -93,6 +112,24 @@ pub use lockstep_semaphore::{BoundedSemaphore, Semaphore, SemaphorePermit};
 pub use lockstep_sync::ReleaseError;
 #[doc(inline)]
 pub use lockstep_thread::{Thread, Timer};
+
+/// Python's `concurrent.futures` and `multiprocessing.pool.ThreadPool`,
+/// from `lockstep-futures`.
+///
+/// ```
+/// use lockstep::futures::{ReturnWhen, ThreadPoolExecutor, wait};
+///
+/// let executor = ThreadPoolExecutor::new(2);
+/// let futures: Vec<_> = (0..3).map(|n| executor.submit(move || n).unwrap()).collect();
+/// assert_eq!(wait(&futures, None, ReturnWhen::AllCompleted).done.len(), 3);
+/// ```
+pub mod futures {
+    pub use lockstep_futures::{
+        AsCompleted, AsyncResult, DoneAndNotDone, ExecutorBuilder, Future, FutureError, InvalidStateError,
+        Map, NotReady, Panic, Pool, PoolError, ReturnWhen, SubmitError, ThreadPoolExecutor, TimeoutError,
+        as_completed, wait,
+    };
+}
 
 /// Python's `threading.Thread` and `threading.Timer`, and the functions
 /// around them (`current_thread`, `enumerate`, ...), from `lockstep-thread`.
@@ -151,6 +188,13 @@ mod tests {
         timer.cancel();
         let _: Box<dyn std::error::Error> = Box::new(crate::thread::ThreadError::JoinSelf);
         let _ = (same, crate::thread::enumerate(), crate::thread::active_count());
+        let future: lockstep_futures::Future<u8> = crate::Future::new();
+        let same: crate::futures::Future<u8> = future.clone();
+        assert!(same.cancel());
+        let executor: lockstep_futures::ThreadPoolExecutor = crate::futures::ThreadPoolExecutor::new(1);
+        let pool: lockstep_futures::Pool = crate::futures::Pool::new(1);
+        let _: Box<dyn std::error::Error> = Box::new(crate::futures::SubmitError::ShutDown);
+        drop((executor, pool));
     }
 }
 

@@ -185,6 +185,14 @@ fn the_doc_lists_every_type_it_describes() {
         "Timer",
         "ExceptHookArgs",
         "thread",
+        "Future",
+        "ThreadPoolExecutor",
+        "ExecutorBuilder",
+        "Map",
+        "Panic",
+        "Pool",
+        "AsyncResult",
+        "futures",
     ] {
         assert!(types.contains(ty), "docs/API.md has no method list for {ty}");
     }

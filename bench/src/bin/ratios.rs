@@ -103,6 +103,31 @@ const ROWS: &[Row] = &[
         "std Mutex<VecDeque>+2 Condvars(1024)",
     ),
     ("`Thread` start+join", "thread_start_join", "lockstep::Thread start+join", "std::thread::spawn+join"),
+    (
+        "`ThreadPoolExecutor` submit+result, 2 workers",
+        "pool_round_trip",
+        "lockstep::ThreadPoolExecutor submit+result",
+        "rusty_pool evaluate",
+    ),
+    (
+        "`ThreadPoolExecutor` submit+result, 2 workers",
+        "pool_round_trip",
+        "lockstep::ThreadPoolExecutor submit+result",
+        "rayon spawn+channel",
+    ),
+    ("`Pool::apply`, 2 workers", "pool_round_trip", "lockstep::Pool apply", "rusty_pool evaluate"),
+    (
+        "`ThreadPoolExecutor` 100k empty tasks, 2 workers",
+        "pool_throughput_100k",
+        "lockstep::ThreadPoolExecutor",
+        "std mpsc pool+channel",
+    ),
+    (
+        "`ThreadPoolExecutor` 100k empty tasks, 2 workers",
+        "pool_throughput_100k",
+        "lockstep::ThreadPoolExecutor",
+        "rayon spawn+channel",
+    ),
 ];
 
 fn main() {

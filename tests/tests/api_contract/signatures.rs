@@ -6,6 +6,10 @@
 #![allow(clippy::type_complexity)]
 
 use lockstep::deadlock::{self, Deadlock};
+use lockstep::futures::{
+    self, AsCompleted, AsyncResult, DoneAndNotDone, ExecutorBuilder, Future, FutureError, InvalidStateError,
+    Map, NotReady, Panic, Pool, PoolError, ReturnWhen, SubmitError, ThreadPoolExecutor, TimeoutError,
+};
 use lockstep::thread::{self, ExceptHookArgs, Thread, ThreadError, Timer};
 use lockstep::{
     Barrier, BaseQueue, BoundedSemaphore, BrokenBarrierError, Condition, ConditionError, ConditionGuard,
@@ -259,6 +263,74 @@ pub(crate) fn checked() -> Vec<(&'static str, &'static str)> {
     let _: fn(fn()) -> lockstep::Thread = Thread::new;
     let _: fn(Duration, fn()) -> lockstep::Timer = Timer::new;
     all.extend(checked! {
+        Future<u8>::new: fn() -> Future<u8>;
+        Future<u8>::cancel: fn(&Future<u8>) -> bool;
+        Future<u8>::cancelled: fn(&Future<u8>) -> bool;
+        Future<u8>::running: fn(&Future<u8>) -> bool;
+        Future<u8>::done: fn(&Future<u8>) -> bool;
+        Future<u8>::result: fn(&Future<u8>) -> Result<&u8, FutureError>;
+        Future<u8>::result_timeout: fn(&Future<u8>, Duration) -> Result<&u8, FutureError>;
+        Future<u8>::exception: fn(&Future<u8>) -> Result<Option<&Panic>, FutureError>;
+        Future<u8>::exception_timeout: fn(&Future<u8>, Duration) -> Result<Option<&Panic>, FutureError>;
+        Future<u8>::add_done_callback: fn(&Future<u8>, fn(&Future<u8>));
+        Future<u8>::set_running_or_notify_cancel: fn(&Future<u8>) -> Result<bool, InvalidStateError>;
+        Future<u8>::set_result: fn(&Future<u8>, u8) -> Result<(), InvalidStateError>;
+        Future<u8>::set_exception: fn(&Future<u8>, Panic) -> Result<(), InvalidStateError>;
+        Future<u8>::same: fn(&Future<u8>, &Future<u8>) -> bool;
+        ThreadPoolExecutor::new: fn(usize) -> ThreadPoolExecutor;
+        ThreadPoolExecutor::builder: fn() -> ExecutorBuilder;
+        ThreadPoolExecutor::submit: fn(&ThreadPoolExecutor, fn() -> u8) -> Result<Future<u8>, SubmitError>;
+        ThreadPoolExecutor::map: fn(&ThreadPoolExecutor, fn(u8) -> u16, Vec<u8>) -> Result<Map<u16>, SubmitError>;
+        ThreadPoolExecutor::map_timeout:
+            fn(&ThreadPoolExecutor, fn(u8) -> u16, Vec<u8>, Duration) -> Result<Map<u16>, SubmitError>;
+        ThreadPoolExecutor::shutdown: fn(&ThreadPoolExecutor, bool, bool);
+        ThreadPoolExecutor::max_workers: fn(&ThreadPoolExecutor) -> usize;
+        ExecutorBuilder::max_workers: fn(ExecutorBuilder, usize) -> ExecutorBuilder;
+        ExecutorBuilder::thread_name_prefix: fn(ExecutorBuilder, &'static str) -> ExecutorBuilder;
+        ExecutorBuilder::initializer: fn(ExecutorBuilder, fn()) -> ExecutorBuilder;
+        ExecutorBuilder::build: fn(ExecutorBuilder) -> ThreadPoolExecutor;
+        Map<u8>::remaining: fn(&Map<u8>) -> usize;
+        Panic::new: fn(String) -> Panic;
+        Panic::from_payload: fn(Box<dyn std::any::Any + Send>) -> Panic;
+        Panic::message: fn(&Panic) -> &str;
+        InvalidStateError::state: fn(&InvalidStateError) -> &'static str;
+        TimeoutError::unfinished: fn(&TimeoutError) -> usize;
+        TimeoutError::total: fn(&TimeoutError) -> usize;
+        futures::wait: fn(&'static [Future<u8>], Option<Duration>, ReturnWhen) -> DoneAndNotDone<'static, u8>;
+        futures::as_completed: fn(Vec<&'static Future<u8>>, Option<Duration>) -> AsCompleted<'static, u8>;
+        Pool::new: fn(usize) -> Pool;
+        Pool::processes: fn(&Pool) -> usize;
+        Pool::apply: fn(&Pool, fn() -> u8) -> Result<u8, PoolError>;
+        Pool::apply_async: fn(&Pool, fn() -> u8) -> Result<AsyncResult<u8>, PoolError>;
+        Pool::apply_async_with: fn(&Pool, fn() -> u8, fn(&u8), fn(&Panic)) -> Result<AsyncResult<u8>, PoolError>;
+        Pool::map: fn(&Pool, fn(u8) -> u16, Vec<u8>) -> Result<Vec<u16>, PoolError>;
+        Pool::map_async: fn(&Pool, fn(u8) -> u16, Vec<u8>) -> Result<AsyncResult<Vec<u16>>, PoolError>;
+        Pool::map_async_with:
+            fn(&Pool, fn(u8) -> u16, Vec<u8>, fn(&Vec<u16>), fn(&Panic)) -> Result<AsyncResult<Vec<u16>>, PoolError>;
+        Pool::close: fn(&Pool);
+        Pool::join: fn(&Pool) -> Result<(), PoolError>;
+        Pool::terminate: fn(&Pool);
+        AsyncResult<u8>::get: fn(&AsyncResult<u8>) -> Result<&u8, PoolError>;
+        AsyncResult<u8>::get_timeout: fn(&AsyncResult<u8>, Duration) -> Result<&u8, PoolError>;
+        AsyncResult<u8>::wait: fn(&AsyncResult<u8>);
+        AsyncResult<u8>::wait_timeout: fn(&AsyncResult<u8>, Duration) -> bool;
+        AsyncResult<u8>::ready: fn(&AsyncResult<u8>) -> bool;
+        AsyncResult<u8>::successful: fn(&AsyncResult<u8>) -> Result<bool, NotReady>;
+    });
+    // `imap` and `imap_unordered` return `impl Iterator`, which a `fn`
+    // type cannot name: check them through a call instead.
+    fn imaps(pool: &Pool) -> Result<(Vec<Result<u16, PoolError>>, Vec<Result<u16, PoolError>>), PoolError> {
+        let ordered = pool.imap(|x: u8| u16::from(x), vec![1_u8])?.collect();
+        let unordered = pool.imap_unordered(|x: u8| u16::from(x), vec![1_u8])?.collect();
+        Ok((ordered, unordered))
+    }
+    let _: fn(&Pool) -> _ = imaps;
+    all.extend([("Pool", "imap"), ("Pool", "imap_unordered")]);
+    // The facade's root names are the module's.
+    let _: fn() -> lockstep::Future<u8> = Future::new;
+    let _: fn(usize) -> lockstep::ThreadPoolExecutor = ThreadPoolExecutor::new;
+    let _: fn(usize) -> lockstep::Pool = Pool::new;
+    all.extend(checked! {
         deadlock::check: fn() -> Vec<Deadlock>;
         deadlock::blocked: fn() -> Vec<(String, String)>;
     });
@@ -287,6 +359,10 @@ fn promises() {
     send_sync::<SimpleQueue<u8>>();
     send_sync::<Thread>();
     send_sync::<Timer>();
+    send_sync::<Future<u8>>();
+    send_sync::<ThreadPoolExecutor>();
+    send_sync::<Pool>();
+    send_sync::<AsyncResult<u8>>();
     // A Lock's guard and a permit may be dropped on another thread.
     fn send<T: Send>() {}
     send::<LockGuard<'_>>();
@@ -299,6 +375,13 @@ fn promises() {
     error::<GetError>();
     error::<TaskDoneError>();
     error::<ThreadError>();
+    error::<FutureError>();
+    error::<InvalidStateError>();
+    error::<SubmitError>();
+    error::<TimeoutError>();
+    error::<PoolError>();
+    error::<NotReady>();
+    error::<Panic>();
 
     static LOCKS: [Lock; 2] = [Lock::new(), Lock::named("lock")];
     static RLOCKS: [RLock; 2] = [RLock::new(), RLock::named("rlock")];

@@ -1,0 +1,208 @@
+//! The state an executor (or a `Pool`) shares with its workers, and the
+//! workers' loop: CPython's `ThreadPoolExecutor` internals.
+
+use crate::SubmitError;
+use crate::future::Future;
+use crate::panic::{self, Panic};
+use lockstep_lock::Mutex;
+use lockstep_queue::Queue;
+use lockstep_semaphore::Semaphore;
+use lockstep_sync::atomic::AtomicBool;
+use lockstep_sync::atomic::Ordering::Relaxed;
+use lockstep_thread::{Thread, current_thread};
+use std::sync::Arc;
+
+/// One queued task, its type erased: the work queue holds these.
+pub(crate) trait Work: Send {
+    /// Runs the task (unless its future was cancelled) and completes the
+    /// future; the worker counts as idle as soon as the task returns.
+    fn run(self: Box<Self>, idle: &Idle);
+    /// Cancels the future: the task never runs.
+    fn cancel(self: Box<Self>);
+    /// Finishes the future as `Broken`: the task never runs.
+    fn set_broken(self: Box<Self>);
+}
+
+struct Task<T, F> {
+    future: Future<T>,
+    task: F,
+}
+
+impl<T: Send + Sync + 'static, F: FnOnce() -> T + Send> Work for Task<T, F> {
+    fn run(self: Box<Self>, idle: &Idle) {
+        let Task { future, task } = *self;
+        if future.set_running_or_notify_cancel() != Ok(true) {
+            idle.release();
+            return;
+        }
+        let outcome = panic::catch(task);
+        idle.release();
+        // Only this worker may complete a RUNNING future it started (or a
+        // user's set_result raced it: then the user's value stays).
+        let _ = match outcome {
+            Ok(value) => future.set_result(value),
+            Err(panic) => future.set_exception(panic),
+        };
+    }
+
+    fn cancel(self: Box<Self>) {
+        self.future.cancel();
+    }
+
+    fn set_broken(self: Box<Self>) {
+        self.future.set_broken();
+    }
+}
+
+/// Idle workers, counted as CPython's `_idle_semaphore` does: one permit
+/// per finished task not yet claimed by a `submit`. Once every worker has
+/// started the count decides nothing, so neither side touches it then
+/// (the permits would only bounce a cache line between the workers).
+pub(crate) struct Idle {
+    permits: Semaphore,
+    /// Set once `max_workers` threads have started.
+    saturated: AtomicBool,
+}
+
+impl Idle {
+    pub(crate) fn new() -> Idle {
+        Idle { permits: Semaphore::new(0), saturated: AtomicBool::new(false) }
+    }
+
+    /// A worker's task returned: it is idle.
+    fn release(&self) {
+        // Relaxed: see `saturated`'s store.
+        if !self.saturated.load(Relaxed) {
+            self.permits.release();
+        }
+    }
+
+    /// A `submit` takes an idle worker, if there is one.
+    fn claim(&self) -> bool {
+        self.permits.try_acquire()
+    }
+}
+
+/// What `submit` and `shutdown` change together, under one lock
+/// (CPython's `_shutdown_lock`).
+pub(crate) struct Control {
+    pub(crate) shut_down: bool,
+    pub(crate) broken: bool,
+    /// Every worker started, in start order (`{prefix}_{i}` is `threads[i]`).
+    pub(crate) threads: Vec<Thread>,
+}
+
+/// The state the executor and its workers share.
+pub(crate) struct Shared {
+    /// The work queue; `shutdown` shuts it (soft), so workers drain it and exit.
+    pub(crate) queue: Queue<Box<dyn Work>>,
+    /// "An idle worker exists" (CPython's `_idle_semaphore`).
+    pub(crate) idle: Idle,
+    pub(crate) control: Mutex<Control>,
+    pub(crate) max_workers: usize,
+    pub(crate) prefix: String,
+    pub(crate) initializer: Option<Arc<dyn Fn() + Send + Sync>>,
+}
+
+impl Shared {
+    /// Queues `task` and returns its future.
+    pub(crate) fn submit<T, F>(self: &Arc<Self>, task: F) -> Result<Future<T>, SubmitError>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        let future = Future::new();
+        self.submit_work(Box::new(Task { future: future.clone(), task }))?;
+        Ok(future)
+    }
+
+    fn submit_work(self: &Arc<Self>, work: Box<dyn Work>) -> Result<(), SubmitError> {
+        let mut control = self.control.lock();
+        if control.broken {
+            return Err(SubmitError::Broken);
+        }
+        if control.shut_down {
+            return Err(SubmitError::ShutDown);
+        }
+        // The queue is shut only with `shut_down` or `broken` set, under
+        // this lock: the put cannot fail here.
+        self.queue.put(work).map_err(|_| SubmitError::ShutDown)?;
+        // An idle worker takes it; else a new one starts, up to the limit.
+        if control.threads.len() < self.max_workers && !self.idle.claim() {
+            let shared = self.clone();
+            let name = format!("{}_{}", self.prefix, control.threads.len());
+            let worker = Thread::named(name, move || shared.work());
+            // Daemon: a leaked executor's idle workers must not hold the
+            // process open at exit (Drop and `shutdown(true)` still join).
+            let _ = worker.set_daemon(true);
+            worker.start().expect("a new thread starts");
+            control.threads.push(worker);
+            if control.threads.len() == self.max_workers {
+                // Relaxed: a worker that still sees `false` only releases a
+                // permit nobody will claim.
+                self.idle.saturated.store(true, Relaxed);
+            }
+        }
+        Ok(())
+    }
+
+    /// A worker's life: the initializer, then tasks until the queue is
+    /// shut and empty.
+    fn work(&self) {
+        if let Some(initializer) = &self.initializer
+            && let Err(panic) = panic::catch(|| initializer())
+        {
+            self.initializer_failed(&panic);
+            return;
+        }
+        while let Ok(work) = self.queue.get() {
+            work.run(&self.idle);
+        }
+    }
+
+    /// Breaks the pool: later submits fail, queued tasks never run.
+    fn initializer_failed(&self, panic: &Panic) {
+        panic::report("Exception in initializer:", panic);
+        let drained = {
+            let mut control = self.control.lock();
+            control.broken = true;
+            let drained = self.drain();
+            self.queue.shutdown(false);
+            drained
+        };
+        // Outside the lock: completing runs callbacks, which may submit.
+        for work in drained {
+            work.set_broken();
+        }
+    }
+
+    fn drain(&self) -> Vec<Box<dyn Work>> {
+        let mut drained = Vec::new();
+        while let Ok(work) = self.queue.try_get() {
+            drained.push(work);
+        }
+        drained
+    }
+
+    /// Python's `shutdown(wait, cancel_futures)`.
+    pub(crate) fn shutdown(&self, wait: bool, cancel_futures: bool) {
+        let (cancelled, threads) = {
+            let mut control = self.control.lock();
+            control.shut_down = true;
+            let cancelled = if cancel_futures { self.drain() } else { Vec::new() };
+            self.queue.shutdown(false);
+            (cancelled, if wait { control.threads.clone() } else { Vec::new() })
+        };
+        for work in cancelled {
+            work.cancel();
+        }
+        let me = current_thread();
+        for thread in threads.iter().filter(|thread| **thread != me) {
+            let _ = thread.join();
+        }
+    }
+
+    pub(crate) fn max_workers(&self) -> usize {
+        self.max_workers
+    }
+}

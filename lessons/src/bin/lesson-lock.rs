@@ -72,14 +72,37 @@ fn main() {
     missed_release(wait);
 
     heading("What you saw");
-    point(format!(
-        "With the lock held from the read to the write, num ended at {final_num}: no update was \
-         lost, although each thread still paused between its read and its write."
-    ));
-    point(format!(
-        "The threads took turns, so part 1 took {part1:.2} s, about {n} × the pause. That is \
-         why the default pause is 10 ms: 100 threads in turn × 10 ms = 1 s, short enough to watch."
-    ));
+    let paused = if args.common.pause_ms == 0 {
+        "with no pause this time (--pause-ms 0), so the race window was tiny anyway"
+    } else {
+        "although each thread still paused between its read and its write"
+    };
+    point(if final_num == 0 {
+        format!(
+            "With the lock held from the read to the write, num ended at 0: no update was lost, \
+             {paused}."
+        )
+    } else {
+        format!(
+            "num ended at {final_num}, not 0: {final_num} updates were lost (unexpected: the lock should prevent it)."
+        )
+    });
+    let pause_ms = args.common.pause_ms;
+    point(if pause_ms == 0 {
+        format!(
+            "The threads took turns, so part 1 took {part1:.2} s. With --pause-ms 0 there was no \
+             pause to wait through, so taking turns cost almost nothing; with the default 10 ms \
+             you can watch them queue up ({n} × 10 ms ≈ {:.1} s).",
+            f64::from(n) * 0.01
+        )
+    } else {
+        format!(
+            "The threads took turns, so part 1 took {part1:.2} s, about {n} threads × the \
+             {pause_ms} ms pause ≈ {:.2} s: only one thread at a time may be between its read \
+             and its write.",
+            f64::from(n) * pause_ms as f64 / 1000.0
+        )
+    });
     point(
         "`lock.acquire(); ...; lock.release()` and `let _guard = lock.lock();` (Python's \
          `with lock:`) do the same work. The guard form releases on every way out of the \

@@ -78,15 +78,26 @@ fn main() {
     let errors = check_then_act(usize::from(args.items), pause, &mut rng);
 
     heading("What you saw");
-    point(format!(
-        "{n} threads each subtracted 1 from num = {n}, yet num ended at {final_num}, not 0: \
-         {lost} of the {n} updates were lost.",
-        n = args.crowd.threads
-    ));
-    point(
+    let n = args.crowd.threads;
+    if lost > 0 {
+        point(format!(
+            "{n} threads each subtracted 1 from num = {n}, yet num ended at {final_num}, not 0: \
+             {lost} of the {n} updates were lost."
+        ));
+    } else {
+        point(format!(
+            "No update was lost this time: num ended at 0, as it should. {}",
+            hidden_by(args.common.pause_ms, n)
+        ));
+    }
+    point(if lost > 0 {
         "Why: `temp = num` and `num = temp - 1` are two steps. In the pause between them \
-         other threads read the same old value, so they all wrote the same result.",
-    );
+         other threads read the same old value, so they all wrote the same result."
+    } else {
+        "How it goes wrong when it does: `temp = num` and `num = temp - 1` are two steps; a \
+         thread that reads between another's read and write reads the same old value, and \
+         one of the two updates is lost."
+    });
     point(
         "The pause only widens the window; without it the race is still there, it just \
          shows up less often. Rare is worse: it passes your tests, then fails in production.",
@@ -97,14 +108,42 @@ fn main() {
          undefined behaviour). fetch_sub(1) would do both steps as one; Python's `num -= 1` \
          has no such guarantee.",
     );
-    point(format!(
-        "Part 2: each step took the list's mutex, yet a thread got \
-         'ValueError: list.remove(x): x not in list' {errors} time(s). Locking each step is not \
-         enough: the check and the act must happen under ONE lock."
-    ));
+    if errors > 0 {
+        point(format!(
+            "Part 2: each step took the list's mutex, yet a thread got \
+             'ValueError: list.remove(x): x not in list' {errors} time(s). Locking each step is \
+             not enough: the check and the act must happen under ONE lock."
+        ));
+    } else {
+        point(format!(
+            "Part 2: no remove failed this time: each thread's check and act happened to come \
+             before the other's check. {}",
+            if args.common.pause_ms == 0 {
+                "With --pause-ms 0 the window between check and act is tiny; try the default."
+            } else {
+                "The window is still there; run it again, or try a longer --pause-ms."
+            }
+        ));
+    }
     point("The fix for both: hold one lock from the read to the write. See `lesson-lock`.");
     your_turn("lesson-race");
     finished(started);
+}
+
+/// Why a run lost no update: which knob hid the race, and what to try.
+fn hidden_by(pause_ms: u64, threads: u16) -> String {
+    if pause_ms == 0 {
+        "With --pause-ms 0 the threads rarely overlap between read and write; the race is still \
+         there, it just hid: try the default (--pause-ms 10)."
+            .to_string()
+    } else if threads < 5 {
+        format!(
+            "With only {threads} threads the reads rarely overlap; the race is still there: try \
+             more --threads, or run it again."
+        )
+    } else {
+        "The race is still there, it just hid this time: run it again.".to_string()
+    }
 }
 
 /// Part 1: `threads` threads each read `num`, pause, and write `temp - 1`.

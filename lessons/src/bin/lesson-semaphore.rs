@@ -38,11 +38,9 @@ use lockstep::thread::current_thread;
 use lockstep::{BoundedSemaphore, Event, Semaphore};
 use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, start, your_turn};
 use std::sync::atomic::AtomicUsize;
-// Relaxed is enough for the occupancy counter: a car counts itself in
-// after its permit is granted and out before its permit is returned, and
-// the semaphore's release/acquire orders one car's leaving before the next
-// one's arriving. Every fetch_add/fetch_sub reads the latest value, so the
-// count never shows more cars than permits are out.
+// Relaxed is enough for the counters: `max_inside` is only updated under
+// the occupancy lock and read after the cars are joined; `waited` is read
+// after the join too.
 use std::sync::atomic::Ordering::Relaxed;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -92,7 +90,14 @@ fn main() {
     let (error, value) = too_many_releases(spaces);
 
     heading("What you saw");
-    let filled = if day.max_inside == spaces { "it filled up" } else { "it did not fill up this time" };
+    let filled = if day.max_inside == spaces {
+        "it filled up"
+    } else if args.common.pause_ms == 0 {
+        "it did not fill up this time: with --pause-ms 0 a car leaves almost as soon as it parks; \
+         try the default"
+    } else {
+        "it did not fill up this time: too few cars overlapped; try more --threads"
+    };
     point(format!(
         "Semaphore({spaces}) let at most {spaces} cars in at once: the most inside was {} ({filled}); \
          {} cars found it full and waited in line. Without the limit up to {} were inside.",
@@ -124,7 +129,10 @@ fn main() {
 fn parking_lot(cars: usize, spaces: usize, pause: Duration, rng: &mut Rng, quiet: bool) -> Day {
     let lot = Semaphore::new(spaces);
     let opening = Event::new(); // all cars start at once, when the lot opens
-    let inside = AtomicUsize::new(0);
+    // How many cars are inside. A car counts itself in or out and says so
+    // under this small lock, so the "N of M spaces taken" lines come out in
+    // the order the count changed (a plain atomic could print 5 before 4).
+    let inside = std::sync::Mutex::new(0usize);
     let max_inside = AtomicUsize::new(0);
     let waited = AtomicUsize::new(0);
     thread::scope(|s| {
@@ -142,17 +150,19 @@ fn parking_lot(cars: usize, spaces: usize, pause: Duration, rng: &mut Rng, quiet
                     }
                     lot.permit()
                 });
-                let now = inside.fetch_add(1, Relaxed) + 1;
-                max_inside.fetch_max(now, Relaxed);
-                if !quiet {
-                    say(&name, format!("parks:  {now} of {spaces} spaces taken"));
-                }
+                count(inside, 1, |now| {
+                    max_inside.fetch_max(now, Relaxed);
+                    if !quiet {
+                        say(&name, format!("parks:  {now} of {spaces} spaces taken"));
+                    }
+                });
                 // Sleep only to widen the window in which cars overlap.
                 thread::sleep(stay);
-                let now = inside.fetch_sub(1, Relaxed) - 1;
-                if !quiet {
-                    say(&name, format!("leaves: {now} of {spaces} spaces taken"));
-                }
+                count(inside, -1, |now| {
+                    if !quiet {
+                        say(&name, format!("leaves: {now} of {spaces} spaces taken"));
+                    }
+                });
                 drop(space); // parking.release()
             };
             start(s, None, car);
@@ -163,6 +173,14 @@ fn parking_lot(cars: usize, spaces: usize, pause: Duration, rng: &mut Rng, quiet
         opening.set();
     });
     Day { max_inside: max_inside.load(Relaxed), waited: waited.load(Relaxed) }
+}
+
+/// Adds `change` (+1 or -1) to the cars `inside` and runs `then` with the
+/// new count, all under the counter's lock.
+fn count(inside: &std::sync::Mutex<usize>, change: isize, then: impl FnOnce(usize)) {
+    let mut now = inside.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    *now = now.checked_add_signed(change).expect("a car leaves only after it parked");
+    then(*now);
 }
 
 /// Part 2: an extra release on a plain and on a bounded semaphore. Returns

@@ -172,15 +172,15 @@ fn lock_accepts_seed_and_knobs() {
 
 #[test]
 fn help_describes_the_knobs() {
-    let common = ["--seed", "--pause-ms", "--quiet"];
+    let common = ["--pause-ms", "--quiet"];
     for (binary, knobs) in [
         (THREADS, &["--steps"][..]),
-        (RACE, &["--threads", "--items"][..]),
-        (LOCK, &["--threads", "--wait-ms"][..]),
-        (EVENT, &["--workers", "--clients"][..]),
-        (SEMAPHORE, &["--threads", "--spaces"][..]),
-        (QUEUE, &["--tasks"][..]),
-        (PRODUCER_CONSUMER, &["--baozi", "--customers"][..]),
+        (RACE, &["--seed", "--threads", "--items"][..]),
+        (LOCK, &["--seed", "--threads", "--wait-ms"][..]),
+        (EVENT, &["--seed", "--workers", "--clients"][..]),
+        (SEMAPHORE, &["--seed", "--threads", "--spaces"][..]),
+        (QUEUE, &["--seed", "--tasks"][..]),
+        (PRODUCER_CONSUMER, &["--seed", "--baozi", "--customers"][..]),
     ] {
         let knobs = common.iter().chain(knobs);
         let (status, output) = run(binary, &["--help"]);

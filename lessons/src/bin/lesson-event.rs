@@ -48,7 +48,7 @@
 
 use clap::Parser;
 use lockstep::Event;
-use lockstep_lessons::{CommonArgs, Rng, finished, heading, point, say, start, your_turn};
+use lockstep_lessons::{CommonArgs, Rng, SeedArgs, begin, finished, heading, point, say, start, your_turn};
 use std::sync::atomic::AtomicUsize;
 // Relaxed: the counter only picks which worker is the last one back; the
 // Events' set/wait are what order the threads.
@@ -60,24 +60,26 @@ use std::time::{Duration, Instant};
 #[derive(Parser, Debug)]
 #[command(name = "lesson-event", version)]
 #[command(mut_arg("pause_ms", |arg| arg.help(
-    "Pace of the demo, in ms: a worker's overtime takes 10 pauses (jittered by ±50%), the \
+    "Pace of the demo, in ms, 0 to 100: a worker's overtime takes 10 pauses (jittered by ±50%), the \
      server's start-up 30 (only to make the demo watchable)"
 )))]
 struct Args {
     #[command(flatten)]
     common: CommonArgs,
-    /// How many workers wait for the boss
+    #[command(flatten)]
+    seed: SeedArgs,
+    /// How many workers wait for the boss, 1 to 20
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=20))]
     workers: u8,
-    /// How many clients wait for the server
+    /// How many clients wait for the server, 1 to 20
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=20))]
     clients: u8,
 }
 
 fn main() {
     let args = Args::parse();
-    let started = Instant::now();
-    let mut rng = Rng::new(args.common.seed);
+    let started = begin(&args.common);
+    let mut rng = Rng::new(args.seed.seed);
     let pause = args.common.pause();
 
     heading(&format!("Part 1: the boss and {} workers", args.workers));

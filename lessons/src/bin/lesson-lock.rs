@@ -26,7 +26,10 @@
 use clap::Parser;
 use lockstep::Lock;
 use lockstep::thread::current_thread;
-use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, start, your_turn};
+use lockstep_lessons::{
+    CommonArgs, CrowdArgs, Rng, SeedArgs, begin, finished, heading, point, say, start, within_budget,
+    your_turn,
+};
 use std::sync::atomic::AtomicI64;
 // Relaxed is enough: the lock orders the threads (acquire/release), so each
 // thread sees the previous holder's store. The atomic is only there because
@@ -39,10 +42,10 @@ use std::time::{Duration, Instant};
 #[derive(Parser, Debug)]
 #[command(name = "lesson-lock", version)]
 #[command(mut_arg("threads", |arg| arg.help(
-    "How many threads subtract 1 from num (num starts at this value too)"
+    "How many threads subtract 1 from num (num starts at this value too), 2 to 1000"
 )))]
 #[command(mut_arg("pause_ms", |arg| arg.help(
-    "Pause between read and write, in ms (jittered by ±50%). The lock makes the threads take \
+    "Pause between read and write, in ms, 0 to 100 (jittered by ±50%). The lock makes the threads take \
      turns, so the run takes about threads × pause: 100 × 10 ms = 1 s"
 )))]
 struct Args {
@@ -50,15 +53,21 @@ struct Args {
     crowd: CrowdArgs,
     #[command(flatten)]
     common: CommonArgs,
-    /// How long the second thread of part 2 waits for the lock, in ms
-    #[arg(long, default_value_t = 1000)]
+    #[command(flatten)]
+    seed: SeedArgs,
+    /// How long the second thread of part 2 waits for the lock, in ms, 1 to 5000
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=5000))]
     wait_ms: u64,
 }
 
 fn main() {
     let args = Args::parse();
-    let started = Instant::now();
-    let mut rng = Rng::new(args.common.seed);
+    let started = begin(&args.common);
+    // The threads of part 1 take turns, each holding the lock one pause;
+    // part 2 waits --wait-ms once.
+    let turns = args.common.pause() * u32::from(args.crowd.threads);
+    within_budget::<Args>(turns + Duration::from_millis(args.wait_ms), "--threads × --pause-ms + --wait-ms");
+    let mut rng = Rng::new(args.seed.seed);
 
     let n = args.crowd.threads;
     heading(&format!("Part 1: {n} threads, each does num = num - 1 holding one Lock"));

@@ -41,7 +41,9 @@
 
 use clap::Parser;
 use lockstep::{Event, GetError, LifoQueue, Mutex, PriorityQueue, PutError, Queue};
-use lockstep_lessons::{CommonArgs, Rng, finished, heading, point, say, your_turn};
+use lockstep_lessons::{
+    CommonArgs, Rng, SeedArgs, begin, finished, heading, point, say, within_budget, your_turn,
+};
 use std::collections::BTreeMap;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -51,13 +53,15 @@ use std::time::{Duration, Instant};
 #[derive(Parser, Debug)]
 #[command(name = "lesson-queue", version)]
 #[command(mut_arg("pause_ms", |arg| arg.help(
-    "How long a worker of part 1 takes per task, in ms (jittered by ±50% per worker); it \
+    "How long a worker of part 1 takes per task, in ms, 0 to 100 (jittered by ±50% per worker); it \
      widens the window between check and act. Part 3 waits 10 pauses for an empty queue"
 )))]
 struct Args {
     #[command(flatten)]
     common: CommonArgs,
-    /// How many tasks the two workers of part 1 share
+    #[command(flatten)]
+    seed: SeedArgs,
+    /// How many tasks the two workers of part 1 share, 2 to 1000
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(2..=1000))]
     tasks: u16,
 }
@@ -67,8 +71,11 @@ type Tally = BTreeMap<u32, usize>;
 
 fn main() {
     let args = Args::parse();
-    let started = Instant::now();
-    let mut rng = Rng::new(args.common.seed);
+    let started = begin(&args.common);
+    // Two workers, a pause per task, in part 1a and again in 1b.
+    // Part 3 waits 10 pauses for an empty queue.
+    within_budget::<Args>(args.common.pause() * (u32::from(args.tasks) + 10), "--tasks × --pause-ms");
+    let mut rng = Rng::new(args.seed.seed);
     let (pause, quiet) = (args.common.pause(), args.common.quiet);
     let tasks = u32::from(args.tasks);
 

@@ -31,7 +31,10 @@
 use clap::Parser;
 use lockstep::Mutex;
 use lockstep::thread::current_thread;
-use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, start, your_turn};
+use lockstep_lessons::{
+    CommonArgs, CrowdArgs, Rng, SeedArgs, begin, finished, heading, point, say, start, within_budget,
+    your_turn,
+};
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicI64;
 // Relaxed everywhere: each load and each store is indivisible on its own,
@@ -39,16 +42,16 @@ use std::sync::atomic::AtomicI64;
 // store is two steps, and no ordering can make it one.
 use std::sync::atomic::Ordering::Relaxed;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Race conditions without a lock: a lost update, and check-then-act.
 #[derive(Parser, Debug)]
 #[command(name = "lesson-race", version)]
 #[command(mut_arg("threads", |arg| arg.help(
-    "How many threads subtract 1 from num (num starts at this value too)"
+    "How many threads subtract 1 from num (num starts at this value too), 2 to 1000"
 )))]
 #[command(mut_arg("pause_ms", |arg| arg.help(
-    "Pause between read and write, in ms (each thread's is jittered by ±50%); with 0 the \
+    "Pause between read and write, in ms, 0 to 100 (each thread's is jittered by ±50%); with 0 the \
      window is tiny and the race comes and goes"
 )))]
 struct Args {
@@ -56,15 +59,20 @@ struct Args {
     crowd: CrowdArgs,
     #[command(flatten)]
     common: CommonArgs,
-    /// How many items the two threads of part 2 remove from the list
+    #[command(flatten)]
+    seed: SeedArgs,
+    /// How many items the two threads of part 2 remove from the list, 1 to 99
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u8).range(1..=99))]
     items: u8,
 }
 
 fn main() {
     let args = Args::parse();
-    let started = Instant::now();
-    let mut rng = Rng::new(args.common.seed);
+    let started = begin(&args.common);
+    // Part 2 removes the items one pause at a time (part 1's threads pause
+    // together, in parallel).
+    within_budget::<Args>(args.common.pause() * u32::from(args.items), "--items × --pause-ms");
+    let mut rng = Rng::new(args.seed.seed);
     let pause = args.common.pause();
 
     heading(&format!("Part 1: {} threads, each does num = num - 1, no lock", args.crowd.threads));

@@ -36,22 +36,25 @@
 use clap::Parser;
 use lockstep::thread::current_thread;
 use lockstep::{BoundedSemaphore, Event, Semaphore};
-use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, start, your_turn};
+use lockstep_lessons::{
+    CommonArgs, CrowdArgs, Rng, SeedArgs, begin, finished, heading, point, say, start, within_budget,
+    your_turn,
+};
 use std::sync::atomic::AtomicUsize;
 // Relaxed is enough for the counters: `max_inside` is only updated under
 // the occupancy lock and read after the cars are joined; `waited` is read
 // after the join too.
 use std::sync::atomic::Ordering::Relaxed;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A Semaphore lets at most N threads in; a BoundedSemaphore catches an
 /// extra release.
 #[derive(Parser, Debug)]
 #[command(name = "lesson-semaphore", version)]
-#[command(mut_arg("threads", |arg| arg.help("How many cars (threads) want to park")))]
+#[command(mut_arg("threads", |arg| arg.help("How many cars (threads) want to park, 2 to 1000")))]
 #[command(mut_arg("pause_ms", |arg| arg.help(
-    "How long each car stays parked, in ms (jittered by ±50%). It only widens the window in \
+    "How long each car stays parked, in ms, 0 to 100 (jittered by ±50%). It only widens the window in \
      which cars overlap, so the lot visibly fills up; the run takes about cars / spaces × pause"
 )))]
 struct Args {
@@ -59,8 +62,10 @@ struct Args {
     crowd: CrowdArgs,
     #[command(flatten)]
     common: CommonArgs,
-    /// How many parking spaces (the semaphore's initial value)
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..))]
+    #[command(flatten)]
+    seed: SeedArgs,
+    /// How many parking spaces (the semaphore's initial value), 1 to 1000
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=1000))]
     spaces: u16,
 }
 
@@ -74,16 +79,20 @@ struct Day {
 
 fn main() {
     let args = Args::parse();
-    let started = Instant::now();
+    let started = begin(&args.common);
+    // The cars park in rounds of `spaces`, a pause each.
+    let rounds = u32::from(args.crowd.threads).div_ceil(u32::from(args.spaces));
+    // Then the same cars once more with no limit: one more round.
+    within_budget::<Args>(args.common.pause() * (rounds + 1), "--threads ÷ --spaces × --pause-ms");
     let (cars, spaces) = (args.crowd.count(), usize::from(args.spaces));
     let pause = args.common.pause();
 
     heading(&format!("Part 1: {cars} cars, {spaces} spaces: Semaphore({spaces})"));
-    let day = parking_lot(cars, spaces, pause, &mut Rng::new(args.common.seed), args.common.quiet);
+    let day = parking_lot(cars, spaces, pause, &mut Rng::new(args.seed.seed), args.common.quiet);
     say("MainThread", format!("Maximum occupancy: {} of {spaces} spaces", day.max_inside));
     say("MainThread", format!("{} of {cars} cars found the lot full and waited", day.waited));
     say("MainThread", "for comparison, the same cars with no limit (Semaphore(cars)), not narrated:");
-    let unlimited = parking_lot(cars, cars, pause, &mut Rng::new(args.common.seed), true);
+    let unlimited = parking_lot(cars, cars, pause, &mut Rng::new(args.seed.seed), true);
     say("MainThread", format!("without the limit: up to {} cars inside at once", unlimited.max_inside));
 
     heading(&format!("Part 2: one release() too many, BoundedSemaphore({spaces})"));

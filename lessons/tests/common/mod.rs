@@ -4,6 +4,9 @@
 //! The only time limit is that kill-timeout; nothing here asserts how fast
 //! a lesson runs.
 
+// Each test file uses some of these, none uses all.
+#![allow(dead_code)]
+
 use std::io::Read;
 use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
@@ -15,6 +18,15 @@ pub const HANG_TIMEOUT: Duration = Duration::from_secs(60);
 /// Runs `binary` with `args`; returns its exit status and stdout. Panics
 /// (after killing it) if it runs longer than [`HANG_TIMEOUT`].
 pub fn run(binary: &str, args: &[&str]) -> (ExitStatus, String) {
+    let (status, stdout, stderr) = run_full(binary, args);
+    if !status.success() {
+        eprintln!("{binary} {args:?} exited with {status}; its stderr:\n{stderr}");
+    }
+    (status, stdout)
+}
+
+/// [`run`], returning stderr too.
+pub fn run_full(binary: &str, args: &[&str]) -> (ExitStatus, String, String) {
     let mut child = Command::new(binary)
         .args(args)
         .stdout(Stdio::piped())
@@ -37,10 +49,7 @@ pub fn run(binary: &str, args: &[&str]) -> (ExitStatus, String) {
         thread::sleep(Duration::from_millis(20)); // polling interval only
     };
     let stderr = stderr.join().expect("stderr reader");
-    if !status.success() {
-        eprintln!("{binary} {args:?} exited with {status}; its stderr:\n{stderr}");
-    }
-    (status, stdout.join().expect("stdout reader"))
+    (status, stdout.join().expect("stdout reader"), stderr)
 }
 
 /// Runs `binary` with `args`, asserts that it exited 0 and said "What you

@@ -1,0 +1,117 @@
+//! The list of lessons: [`LESSONS`], printed by the `lessons` binary and
+//! checked against the README and `Cargo.toml`.
+
+/// One lesson: its binary, what it shows, and whether it exists yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lesson {
+    /// The binary's name, as in `cargo run -q --bin lesson-race`.
+    pub bin: &'static str,
+    /// What the lesson shows, in one line.
+    pub summary: &'static str,
+    /// Announced but not written yet: it has no `[[bin]]` in Cargo.toml.
+    /// Whoever adds the binary flips this to `false` (a test checks).
+    pub upcoming: bool,
+    /// The classroom exercises (`exercises/`) that practise what the lesson
+    /// shows; its "What you saw" ends by naming them (see [`your_turn`]).
+    pub exercises: &'static [&'static str],
+}
+
+impl Lesson {
+    /// The command that runs the lesson.
+    ///
+    /// ```
+    /// let lesson = lockstep_lessons::LESSONS[0];
+    /// assert_eq!(lesson.command(), format!("cargo run -q --bin {}", lesson.bin));
+    /// ```
+    pub fn command(&self) -> String {
+        format!("cargo run -q --bin {}", self.bin)
+    }
+
+    /// The lesson's row in the README's table of lessons.
+    ///
+    /// ```
+    /// let row = lockstep_lessons::LESSONS[0].readme_row();
+    /// assert!(row.starts_with("| `cargo run --bin lesson-"));
+    /// ```
+    pub fn readme_row(&self) -> String {
+        format!("| `cargo run --bin {}` | {} |", self.bin, self.summary)
+    }
+}
+
+/// Every lesson, in teaching order: the one list that the `lessons` binary
+/// prints, the README's table is checked against, and a test compares with
+/// the `[[bin]]`s of `lessons/Cargo.toml`.
+///
+/// ```
+/// let race = lockstep_lessons::LESSONS.iter().find(|lesson| lesson.bin == "lesson-race").unwrap();
+/// assert!(!race.upcoming);
+/// ```
+pub const LESSONS: &[Lesson] = &[
+    Lesson {
+        bin: "lesson-threads",
+        summary: "`Thread` from a function and from a type with a `run` method; names \
+                  (`Thread-1`, custom, `MainThread`, `Dummy-N`); `join`; `is_alive`, \
+                  `enumerate`, `active_count`; a non-daemon thread keeps the program alive after \
+                  main returns, a daemon is cut off",
+        upcoming: false,
+        exercises: &["threads_join"],
+    },
+    Lesson {
+        bin: "lesson-race",
+        summary: "100 threads decrement a shared counter without a lock: updates are lost; two \
+                  threads check-then-remove from one list and fail",
+        upcoming: false,
+        exercises: &["race_lock", "shared_list"],
+    },
+    Lesson {
+        bin: "lesson-lock",
+        summary: "the same counter with a `Lock` (`acquire`/`release` and the guard form): the \
+                  result is right; what a forgotten `release` does",
+        upcoming: false,
+        exercises: &["race_lock", "early_return"],
+    },
+    Lesson {
+        bin: "lesson-rlock",
+        summary: "a Lock taken twice by one thread deadlocks itself (detected, then rescued); an \
+                  `RLock` counts (`recursion_count`) and only its owner may release it; doA calls \
+                  doB holding one `RLock`",
+        upcoming: false,
+        exercises: &["recursive_rlock"],
+    },
+    Lesson {
+        bin: "lesson-deadlock",
+        summary: "two locks taken in opposite orders deadlock, every run; a watchdog explains the \
+                  cycle with `deadlock::check()` and rescues; three fixes: one lock order, one \
+                  `RLock`, timeouts with back-off",
+        upcoming: false,
+        exercises: &["lock_order", "dining_philosophers"],
+    },
+    Lesson {
+        bin: "lesson-event",
+        summary: "workers wait for the boss's `Event` to work and to go home; clients connect \
+                  only after the server sets \"ready\"; `wait` vs `wait_timeout`",
+        upcoming: false,
+        exercises: &["boss_workers", "server_ready"],
+    },
+    Lesson {
+        bin: "lesson-semaphore",
+        summary: "100 cars, 5 parking spaces (`Semaphore(5)`): never more than 5 inside; a \
+                  `BoundedSemaphore` refuses an extra `release`",
+        upcoming: false,
+        exercises: &["parking_lot", "over_release", "sleeping_barber"],
+    },
+    Lesson {
+        bin: "lesson-queue",
+        summary: "a list shared by two threads loses and repeats tasks, a `Queue` does not; FIFO, \
+                  LIFO and priority order; `Full` and `Empty`",
+        upcoming: false,
+        exercises: &["shared_list"],
+    },
+    Lesson {
+        bin: "lesson-producer-consumer",
+        summary: "the baozi shop: a cook and three eaters share a `Queue`; sentinels, then \
+                  `task_done`/`join`, then `shutdown`; every baozi eaten exactly once",
+        upcoming: false,
+        exercises: &["baozi_join", "shutdown_consumers"],
+    },
+];

@@ -48,6 +48,27 @@ pub struct CommonArgs {
     /// not the other threads' steps
     #[arg(long)]
     pub quiet: bool,
+    /// Colour: one per thread, highlighted titles and results. `auto`:
+    /// when stdout is a terminal, unless NO_COLOR is set (CLICOLOR_FORCE
+    /// forces it), as cargo does
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// Wrap the text at this many columns, 20 to 1000 [default: the
+    /// terminal's width on a terminal, no wrapping otherwise]
+    #[arg(long, value_name = "COLUMNS", value_parser = clap::value_parser!(u16).range(20..=1000))]
+    pub width: Option<u16>,
+}
+
+/// When to colour the output: `--color auto|always|never`.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorWhen {
+    /// When stdout is a terminal and NO_COLOR is not set.
+    #[default]
+    Auto,
+    /// Always, even into a pipe or a file.
+    Always,
+    /// Never.
+    Never,
 }
 
 impl CommonArgs {

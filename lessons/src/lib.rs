@@ -1,8 +1,10 @@
 //! Shared code for the `lesson-*` binaries in `src/bin/`.
 //!
 //! Each lesson is one readable file; what they all need lives here:
-//! - [`begin`]: start a lesson with its display settings (`--quiet`), and
-//!   make a thread that cannot start a clear error;
+//! - [`begin`]: start a lesson with its display settings (`--quiet`;
+//!   `--color` and `--width`: one colour per thread and highlighted results
+//!   on a terminal, text wrapped to its width), and make a thread that
+//!   cannot start a clear error;
 //! - [`say`]: print one narrated line, `Thread-7: read num = 93`, as a whole
 //!   line even when 100 threads print at once; [`narrate`]: the same, unless
 //!   told to be quiet; with `--quiet` only MainThread's lines are said;
@@ -31,9 +33,12 @@ mod args;
 mod index;
 mod out;
 mod rng;
+mod style;
 mod threads;
 
-pub use args::{BUDGET, CommonArgs, CrowdArgs, MAX_PAUSE_MS, MAX_THREADS, SeedArgs, within_budget};
+pub use args::{
+    BUDGET, ColorWhen, CommonArgs, CrowdArgs, MAX_PAUSE_MS, MAX_THREADS, SeedArgs, within_budget,
+};
 pub use index::{LESSONS, Lesson};
 pub use out::{begin, finished, heading, line, narrate, point, say, your_turn};
 pub use rng::Rng;

@@ -3,6 +3,7 @@
 //! through one place, [`emit`], which knows the run's display settings
 //! (set once by [`begin`]).
 
+use crate::style::{Kind, Look, render};
 use crate::{CommonArgs, LESSONS};
 use std::fmt::Display;
 use std::io::Write;
@@ -14,6 +15,8 @@ use std::time::Instant;
 struct Settings {
     /// `--quiet`: only MainThread's lines, the titles and the summary.
     quiet: bool,
+    /// `--color` and `--width`, decided.
+    look: Look,
 }
 
 /// Set once by [`begin`]; a lesson (or doctest) that never calls it gets
@@ -39,17 +42,24 @@ fn settings() -> &'static Settings {
 /// lockstep_lessons::finished(started);
 /// ```
 pub fn begin(common: &CommonArgs) -> Instant {
-    let _ = SETTINGS.set(Settings { quiet: common.quiet });
+    let look = Look::decide(common.color, common.width);
+    let _ = SETTINGS.set(Settings { quiet: common.quiet, look });
     crate::threads::exit_when_a_thread_cannot_start();
     Instant::now()
 }
 
-/// Writes `text` and a newline to stdout in one call, holding stdout's
-/// lock, so lines from different threads never mix mid-line. A closed pipe
-/// (`lesson-race | head`) is not the lesson's business: it is ignored.
-fn emit(text: &str) {
+/// Writes `text`, a line of `kind`, to stdout: wrapped and coloured as
+/// the run's settings say, in one call holding stdout's lock, so lines
+/// from different threads never mix mid-line. A closed pipe (`lesson-race
+/// | head`) is not the lesson's business: it is ignored.
+fn emit(kind: Kind<'_>, text: &str) {
+    let mut screen = String::new();
+    for line in render(&settings().look, kind, text) {
+        screen.push_str(&line);
+        screen.push('\n');
+    }
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(format!("{text}\n").as_bytes());
+    let _ = out.write_all(screen.as_bytes());
     let _ = out.flush();
 }
 
@@ -65,7 +75,7 @@ pub fn say(who: &str, what: impl Display) {
     if settings().quiet && who != "MainThread" {
         return; // --quiet: only MainThread's results
     }
-    emit(&format!("{who}: {what}"));
+    emit(Kind::Say(who), &what.to_string());
 }
 
 /// [`say`]s `who: what`, unless `quiet` (the lesson's `--quiet`).
@@ -86,8 +96,8 @@ pub fn narrate(quiet: bool, who: &str, what: impl Display) {
 /// lockstep_lessons::heading("Part 1: a lost update");
 /// ```
 pub fn heading(title: &str) {
-    emit("");
-    emit(&format!("== {title} =="));
+    emit(Kind::Plain, "");
+    emit(Kind::Heading, title);
 }
 
 /// Prints `text` as one whole line; a closed pipe is ignored, as in [`say`].
@@ -96,7 +106,7 @@ pub fn heading(title: &str) {
 /// lockstep_lessons::line("    child | ticker: tick 1");
 /// ```
 pub fn line(text: impl Display) {
-    emit(&text.to_string());
+    emit(Kind::Plain, &text.to_string());
 }
 
 /// Prints one bullet point of the "What you saw" summary: `- text`.
@@ -105,7 +115,7 @@ pub fn line(text: impl Display) {
 /// lockstep_lessons::point("num ended at 0: no update was lost.");
 /// ```
 pub fn point(text: impl Display) {
-    line(format!("- {text}"));
+    emit(Kind::Point, &text.to_string());
 }
 
 /// Ends a "What you saw" summary with the lesson's exercises (from

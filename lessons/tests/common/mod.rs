@@ -7,7 +7,7 @@
 // Each test file uses some of these, none uses all.
 #![allow(dead_code)]
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -27,12 +27,38 @@ pub fn run(binary: &str, args: &[&str]) -> (ExitStatus, String) {
 
 /// [`run`], returning stderr too.
 pub fn run_full(binary: &str, args: &[&str]) -> (ExitStatus, String, String) {
-    let mut child = Command::new(binary)
+    run_with(binary, args, &[], None)
+}
+
+/// [`run_full`] with these environment variables set and, if `input` is
+/// given, that text on stdin (then end of file; else stdin is empty).
+/// Colour variables of the caller's environment are removed first, so
+/// colour is on only where a test asks for it.
+pub fn run_with(
+    binary: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+    input: Option<&str>,
+) -> (ExitStatus, String, String) {
+    let mut command = Command::new(binary);
+    for variable in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"] {
+        command.env_remove(variable);
+    }
+    let mut child = command
         .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|error| panic!("could not start {binary}: {error}"));
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let input = input.unwrap_or_default().to_string();
+    // A writer of its own, so a child that reads slowly cannot stall us;
+    // dropping stdin at the end is the end of file.
+    thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes());
+    });
     // Read the pipes on other threads, so a full pipe can't stall the child.
     let stdout = read_all(child.stdout.take().expect("stdout is piped"));
     let stderr = read_all(child.stderr.take().expect("stderr is piped"));

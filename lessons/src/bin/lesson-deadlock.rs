@@ -53,7 +53,9 @@
 //!     lockB.release(); lockA.release()
 //! ```
 //!
-//! Run: `cargo run -q --bin lesson-deadlock` (try `--threads 2`, `--seed 7`).
+//! Run: `cargo run -q --bin lesson-deadlock`; knobs go after `--`, e.g.
+//! `cargo run -q --bin lesson-deadlock -- --threads 2 --seed 7` (`-- --help` lists them all).
+//! The notes' section: 04 deadlock.
 
 use clap::Parser;
 use lockstep::deadlock::{self, Deadlock};

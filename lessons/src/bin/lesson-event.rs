@@ -44,7 +44,9 @@
 //! And `ready.wait(timeout=0.05)` returns `False` while nobody has set the
 //! flag, `True` at once after.
 //!
-//! Run: `cargo run -q --bin lesson-event` (try `--workers 5`, `--pause-ms 30`).
+//! Run: `cargo run -q --bin lesson-event`; knobs go after `--`, e.g.
+//! `cargo run -q --bin lesson-event -- --workers 5 --pause-ms 30` (`-- --help` lists them all).
+//! The notes' section: 06 event.
 
 use clap::Parser;
 use lockstep::Event;

@@ -21,7 +21,9 @@
 //! so another thread may release it and rescue the program; releasing it
 //! once more fails with "release unlocked lock".
 //!
-//! Run: `cargo run -q --bin lesson-lock` (try `--threads 10`, `--wait-ms 300`).
+//! Run: `cargo run -q --bin lesson-lock`; knobs go after `--`, e.g.
+//! `cargo run -q --bin lesson-lock -- --threads 10 --wait-ms 300` (`-- --help` lists them all).
+//! The notes' section: 02 lock, 03 guard.
 
 use clap::Parser;
 use lockstep::Lock;

@@ -35,7 +35,9 @@
 //!
 //! Every part counts who ate which baozi: each one exactly once.
 //!
-//! Run: `cargo run -q --bin lesson-producer-consumer` (try `--baozi 50`, `--customers 5`).
+//! Run: `cargo run -q --bin lesson-producer-consumer`; knobs go after `--`, e.g.
+//! `cargo run -q --bin lesson-producer-consumer -- --baozi 50 --customers 5` (`-- --help` lists them all).
+//! The notes' section: 08 queue.
 
 use clap::Parser;
 use lockstep::{GetError, Mutex, PutError, Queue};

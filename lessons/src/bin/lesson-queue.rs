@@ -37,7 +37,9 @@
 //! back in the error); `get(timeout=0.1)` on an empty one raises
 //! `queue.Empty` once the time is up.
 //!
-//! Run: `cargo run -q --bin lesson-queue` (try `--tasks 20`, `--seed 3`).
+//! Run: `cargo run -q --bin lesson-queue`; knobs go after `--`, e.g.
+//! `cargo run -q --bin lesson-queue -- --tasks 20 --seed 3` (`-- --help` lists them all).
+//! The notes' section: 08 queue.
 
 use clap::Parser;
 use lockstep::{Event, GetError, LifoQueue, Mutex, PriorityQueue, PutError, Queue};

@@ -26,7 +26,9 @@
 //! Here each step is locked on its own (a `lockstep::Mutex<Vec<_>>`), and
 //! that is not enough: the check and the act are two critical sections.
 //!
-//! Run: `cargo run -q --bin lesson-race` (try `--threads 10`, `--seed 5`).
+//! Run: `cargo run -q --bin lesson-race`; knobs go after `--`, e.g.
+//! `cargo run -q --bin lesson-race -- --threads 10 --seed 5` (`-- --help` lists them all).
+//! The notes' section: 02 lock.
 
 use clap::Parser;
 use lockstep::Mutex;

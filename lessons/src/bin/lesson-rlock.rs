@@ -49,7 +49,9 @@
 //!     doA(); doB()
 //! ```
 //!
-//! Run: `cargo run -q --bin lesson-rlock` (try `--threads 10`, `--pause-ms 50`).
+//! Run: `cargo run -q --bin lesson-rlock`; knobs go after `--`, e.g.
+//! `cargo run -q --bin lesson-rlock -- --threads 10 --pause-ms 50` (`-- --help` lists them all).
+//! The notes' section: 05 rlock.
 
 use clap::Parser;
 use lockstep::deadlock::{self, Deadlock};

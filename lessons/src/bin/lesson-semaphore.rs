@@ -31,7 +31,9 @@
 //! A plain `Semaphore` accepts the extra release and now has 6 permits for
 //! 5 spaces; the bounded one refuses it and its value stays 5.
 //!
-//! Run: `cargo run -q --bin lesson-semaphore` (try `--spaces 3`, `--threads 20`).
+//! Run: `cargo run -q --bin lesson-semaphore`; knobs go after `--`, e.g.
+//! `cargo run -q --bin lesson-semaphore -- --spaces 3 --threads 20` (`-- --help` lists them all).
+//! The notes' section: 07 semaphore.
 
 use clap::Parser;
 use lockstep::thread::current_thread;

@@ -56,7 +56,9 @@
 //!                                    # ...but not for the daemon: cut off
 //! ```
 //!
-//! Run: `cargo run -q --bin lesson-threads` (try `--steps 2`, `--pause-ms 20`).
+//! Run: `cargo run -q --bin lesson-threads`; knobs go after `--`, e.g.
+//! `cargo run -q --bin lesson-threads -- --steps 2 --pause-ms 20` (`-- --help` lists them all).
+//! The notes' section: 01 threads.
 
 use clap::Parser;
 use lockstep::Event;

@@ -57,6 +57,17 @@ pub struct CommonArgs {
     /// terminal's width on a terminal, no wrapping otherwise]
     #[arg(long, value_name = "COLUMNS", value_parser = clap::value_parser!(u16).range(20..=1000))]
     pub width: Option<u16>,
+    /// Replay the display at this fraction of the lesson's speed, 0.01 to
+    /// 1 (0.1: ten times slower). The lesson itself runs as usual, so its
+    /// timings and its point stay the same
+    #[arg(long, value_name = "FRACTION", default_value_t = 1.0, value_parser = crate::pacing::parse_speed)]
+    pub speed: f64,
+    /// Wait for Enter before each part (the lesson runs on; its lines wait)
+    #[arg(long)]
+    pub pause_parts: bool,
+    /// Wait for Enter before each line (the lesson runs on; its lines wait)
+    #[arg(long)]
+    pub step: bool,
 }
 
 /// When to colour the output: `--color auto|always|never`.

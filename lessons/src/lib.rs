@@ -4,7 +4,9 @@
 //! - [`begin`]: start a lesson with its display settings (`--quiet`;
 //!   `--color` and `--width`: one colour per thread and highlighted results
 //!   on a terminal, text wrapped to its width), and make a thread that
-//!   cannot start a clear error;
+//!   cannot start a clear error; `--speed`, `--pause-parts` and `--step`
+//!   replay the display slower, part by part or line by line, while the
+//!   lesson runs at its own speed;
 //! - [`say`]: print one narrated line, `Thread-7: read num = 93`, as a whole
 //!   line even when 100 threads print at once; [`narrate`]: the same, unless
 //!   told to be quiet; with `--quiet` only MainThread's lines are said;
@@ -32,6 +34,7 @@
 mod args;
 mod index;
 mod out;
+mod pacing;
 mod rng;
 mod style;
 mod threads;

@@ -3,20 +3,23 @@
 //! through one place, [`emit`], which knows the run's display settings
 //! (set once by [`begin`]).
 
+use crate::pacing::{Pace, Replay, write};
 use crate::style::{Kind, Look, render};
 use crate::{CommonArgs, LESSONS};
 use std::fmt::Display;
-use std::io::Write;
 use std::sync::OnceLock;
 use std::time::Instant;
 
 /// The run's display settings, from its [`CommonArgs`].
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 struct Settings {
     /// `--quiet`: only MainThread's lines, the titles and the summary.
     quiet: bool,
     /// `--color` and `--width`, decided.
     look: Look,
+    /// The printer that replays the lines, when `--speed`, `--pause-parts`
+    /// or `--step` asks for one.
+    replay: Option<Replay>,
 }
 
 /// Set once by [`begin`]; a lesson (or doctest) that never calls it gets
@@ -43,7 +46,10 @@ fn settings() -> &'static Settings {
 /// ```
 pub fn begin(common: &CommonArgs) -> Instant {
     let look = Look::decide(common.color, common.width);
-    let _ = SETTINGS.set(Settings { quiet: common.quiet, look });
+    let pace = Pace { speed: common.speed, pause_parts: common.pause_parts, step: common.step };
+    let paced = pace.speed < 1.0 || pace.pause_parts || pace.step;
+    let replay = paced.then(|| Replay::start(pace));
+    let _ = SETTINGS.set(Settings { quiet: common.quiet, look, replay });
     crate::threads::exit_when_a_thread_cannot_start();
     Instant::now()
 }
@@ -53,14 +59,19 @@ pub fn begin(common: &CommonArgs) -> Instant {
 /// from different threads never mix mid-line. A closed pipe (`lesson-race
 /// | head`) is not the lesson's business: it is ignored.
 fn emit(kind: Kind<'_>, text: &str) {
+    let settings = settings();
     let mut screen = String::new();
-    for line in render(&settings().look, kind, text) {
+    if matches!(kind, Kind::Heading) {
+        screen.push('\n'); // a blank line before each part
+    }
+    for line in render(&settings.look, kind, text) {
         screen.push_str(&line);
         screen.push('\n');
     }
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(screen.as_bytes());
-    let _ = out.flush();
+    match &settings.replay {
+        Some(replay) => replay.send(screen, matches!(kind, Kind::Heading)),
+        None => write(&screen),
+    }
 }
 
 /// Prints `who: what` as one whole line.
@@ -96,7 +107,6 @@ pub fn narrate(quiet: bool, who: &str, what: impl Display) {
 /// lockstep_lessons::heading("Part 1: a lost update");
 /// ```
 pub fn heading(title: &str) {
-    emit(Kind::Plain, "");
     emit(Kind::Heading, title);
 }
 
@@ -139,11 +149,16 @@ pub fn your_turn(bin: &str) {
     ));
 }
 
-/// Prints the lesson's closing line, `(finished in 1.23 s)`.
+/// Prints the lesson's closing line, `(finished in 1.23 s)`: how long the
+/// lesson ran, not how long its replay took; then waits until a replay
+/// (`--speed`, `--pause-parts`, `--step`) has shown every line.
 ///
 /// ```
 /// lockstep_lessons::finished(std::time::Instant::now());
 /// ```
 pub fn finished(started: Instant) {
     line(format!("(finished in {:.2} s)", started.elapsed().as_secs_f64()));
+    if let Some(replay) = &settings().replay {
+        replay.drain();
+    }
 }

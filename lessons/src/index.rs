@@ -143,4 +143,20 @@ pub const LESSONS: &[Lesson] = &[
         upcoming: false,
         exercises: &["baozi_join", "shutdown_consumers"],
     },
+    Lesson {
+        bin: "lesson-condition",
+        summary: "the baozi shop with a `Condition`: `wait` in a predicate loop, `notify` vs \
+                  `notify_all`, and the lost wake-up of a `wait` that skips the check",
+        section: "09 condition",
+        upcoming: false,
+        exercises: &["lost_wakeup"],
+    },
+    Lesson {
+        bin: "lesson-barrier",
+        summary: "runners meet at a `Barrier`: nobody leaves before the last arrives; `abort` \
+                  frees the waiters; a timeout breaks it for everyone until `reset`",
+        section: "10 barrier",
+        upcoming: false,
+        exercises: &["rendezvous"],
+    },
 ];

@@ -16,6 +16,8 @@ const EVENT: &str = env!("CARGO_BIN_EXE_lesson-event");
 const SEMAPHORE: &str = env!("CARGO_BIN_EXE_lesson-semaphore");
 const QUEUE: &str = env!("CARGO_BIN_EXE_lesson-queue");
 const PRODUCER_CONSUMER: &str = env!("CARGO_BIN_EXE_lesson-producer-consumer");
+const CONDITION: &str = env!("CARGO_BIN_EXE_lesson-condition");
+const BARRIER: &str = env!("CARGO_BIN_EXE_lesson-barrier");
 
 /// Each lesson's numeric knobs and the range its `--help` must show.
 const RANGES: &[(&str, &[(&str, &str)])] = &[
@@ -28,6 +30,16 @@ const RANGES: &[(&str, &[(&str, &str)])] = &[
     (SEMAPHORE, &[("--pause-ms", "0 to 100"), ("--threads", "2 to 1000"), ("--spaces", "1 to 1000")]),
     (QUEUE, &[("--pause-ms", "0 to 100"), ("--tasks", "2 to 1000")]),
     (PRODUCER_CONSUMER, &[("--pause-ms", "0 to 100"), ("--baozi", "1 to 10000"), ("--customers", "1 to 20")]),
+    (
+        CONDITION,
+        &[
+            ("--pause-ms", "0 to 100"),
+            ("--baozi", "1 to 200"),
+            ("--customers", "2 to 10"),
+            ("--wait-ms", "1 to 2000"),
+        ],
+    ),
+    (BARRIER, &[("--pause-ms", "0 to 100"), ("--runners", "2 to 20"), ("--wait-ms", "1 to 2000")]),
 ];
 
 /// The help text of `knob`: from its line in `--help` to the next option.
@@ -119,6 +131,8 @@ fn quiet_shows_only_titles_main_thread_and_the_summary_in_every_lesson() {
         (SEMAPHORE, &["--threads", "20"]),
         (QUEUE, &[]),
         (PRODUCER_CONSUMER, &[]),
+        (CONDITION, &["--wait-ms", "20"]),
+        (BARRIER, &[]),
     ] {
         let mut args = args.to_vec();
         args.push("--quiet");

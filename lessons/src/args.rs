@@ -68,6 +68,14 @@ pub struct CommonArgs {
     /// Wait for Enter before each line (the lesson runs on; its lines wait)
     #[arg(long)]
     pub step: bool,
+    /// At the end of each part, a chart of who held and who waited for
+    /// which Lock or RLock (a Condition or Barrier waits through its RLock)
+    #[arg(long)]
+    pub timeline: bool,
+    /// Write every wait for, acquisition and release of a Lock or RLock to
+    /// FILE as Chrome trace JSON (open it in Perfetto or chrome://tracing)
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<std::path::PathBuf>,
 }
 
 /// When to colour the output: `--color auto|always|never`.

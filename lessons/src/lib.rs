@@ -6,7 +6,10 @@
 //!   on a terminal, text wrapped to its width), and make a thread that
 //!   cannot start a clear error; `--speed`, `--pause-parts` and `--step`
 //!   replay the display slower, part by part or line by line, while the
-//!   lesson runs at its own speed;
+//!   lesson runs at its own speed; `--timeline` charts who held and who
+//!   waited for which Lock at the end of each part, and `--trace FILE`
+//!   writes the same events as Chrome trace JSON (lockstep's `trace`
+//!   feature, through `tracing`);
 //! - [`say`]: print one narrated line, `Thread-7: read num = 93`, as a whole
 //!   line even when 100 threads print at once; [`narrate`]: the same, unless
 //!   told to be quiet; with `--quiet` only MainThread's lines are said;
@@ -38,6 +41,7 @@ mod pacing;
 mod rng;
 mod style;
 mod threads;
+mod timeline;
 
 pub use args::{
     BUDGET, ColorWhen, CommonArgs, CrowdArgs, MAX_PAUSE_MS, MAX_THREADS, SeedArgs, within_budget,

@@ -17,6 +17,8 @@ struct Settings {
     quiet: bool,
     /// `--color` and `--width`, decided.
     look: Look,
+    /// `--timeline`: a chart at the end of each part.
+    timeline: bool,
     /// The printer that replays the lines, when `--speed`, `--pause-parts`
     /// or `--step` asks for one.
     replay: Option<Replay>,
@@ -49,9 +51,21 @@ pub fn begin(common: &CommonArgs) -> Instant {
     let pace = Pace { speed: common.speed, pause_parts: common.pause_parts, step: common.step };
     let paced = pace.speed < 1.0 || pace.pause_parts || pace.step;
     let replay = paced.then(|| Replay::start(pace));
-    let _ = SETTINGS.set(Settings { quiet: common.quiet, look, replay });
+    crate::timeline::install(common.timeline, common.trace.as_deref());
+    let _ = SETTINGS.set(Settings { quiet: common.quiet, look, timeline: common.timeline, replay });
     crate::threads::exit_when_a_thread_cannot_start();
     Instant::now()
+}
+
+/// The first part's title: no timeline is printed before it.
+static FIRST_PART: OnceLock<String> = OnceLock::new();
+
+/// Prints the timeline of the part that just ended (`--timeline`).
+fn timeline() {
+    let width = settings().look.width.map_or(60, |width| width.saturating_sub(22)).clamp(20, 60);
+    for row in crate::timeline::chart(width) {
+        emit(Kind::Plain, &row);
+    }
 }
 
 /// Writes `text`, a line of `kind`, to stdout: wrapped and coloured as
@@ -107,6 +121,9 @@ pub fn narrate(quiet: bool, who: &str, what: impl Display) {
 /// lockstep_lessons::heading("Part 1: a lost update");
 /// ```
 pub fn heading(title: &str) {
+    if settings().timeline && title != FIRST_PART.get_or_init(|| title.to_string()) {
+        timeline();
+    }
     emit(Kind::Heading, title);
 }
 
@@ -158,6 +175,7 @@ pub fn your_turn(bin: &str) {
 /// ```
 pub fn finished(started: Instant) {
     line(format!("(finished in {:.2} s)", started.elapsed().as_secs_f64()));
+    crate::timeline::end();
     if let Some(replay) = &settings().replay {
         replay.drain();
     }

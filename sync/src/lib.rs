@@ -83,6 +83,7 @@ mod model;
 pub mod park;
 #[doc(hidden)]
 pub mod threads;
+mod trace;
 pub mod wait_queue;
 
 pub use error::ReleaseError;

@@ -30,6 +30,8 @@
 //!   share (`--pause-ms`, `--quiet`; `--seed`; `--threads`), each bounded,
 //!   flattened into each lesson's own arguments with `#[command(flatten)]`;
 //!   [`within_budget`] refuses knobs that together would run too long;
+//! - [`play`]: `--play`, "you are the scheduler": the student picks which
+//!   thread takes its next step;
 //! - [`LESSONS`]: the list of lessons, which the `lessons` binary prints and
 //!   the README's table is checked against.
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
@@ -38,6 +40,7 @@ mod args;
 mod index;
 mod out;
 mod pacing;
+pub mod play;
 mod rng;
 mod style;
 mod threads;

@@ -53,9 +53,16 @@
 //!     lockB.release(); lockA.release()
 //! ```
 //!
+//! `--play`: you are the scheduler. Thread-1 runs doA, Thread-2 doB, on real
+//! Locks; you pick who takes the next step until they deadlock (the game is
+//! in `lesson-deadlock/play.rs`).
+//!
 //! Run: `cargo run -q --bin lesson-deadlock`; knobs go after `--`, e.g.
 //! `cargo run -q --bin lesson-deadlock -- --threads 2 --seed 7` (`-- --help` lists them all).
 //! The notes' section: 04 deadlock.
+
+#[path = "lesson-deadlock/play.rs"]
+mod game;
 
 use clap::Parser;
 use lockstep::deadlock::{self, Deadlock};
@@ -95,6 +102,10 @@ struct Args {
     common: CommonArgs,
     #[command(flatten)]
     seed: SeedArgs,
+    /// You are the scheduler: pick which of two threads takes its next
+    /// step (on stdin) until they deadlock
+    #[arg(long)]
+    play: bool,
     /// How long the watchdog lets the threads run before it looks for a
     /// deadlock, in ms, 1 to 5000 (it then looks every 5 ms until it finds one)
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=5000))]
@@ -111,6 +122,11 @@ fn main() {
         fixes + Duration::from_millis(args.detect_ms),
         "--threads × --pause-ms + --detect-ms",
     );
+    if args.play {
+        game::you_are_the_scheduler();
+        finished(started);
+        return;
+    }
     let mut rng = Rng::new(args.seed.seed);
     let (threads, pause, quiet) = (args.crowd.count(), args.common.pause(), args.common.quiet);
     let calls = 2 * threads;

@@ -26,6 +26,10 @@
 //! Here each step is locked on its own (a `lockstep::Mutex<Vec<_>>`), and
 //! that is not enough: the check and the act are two critical sections.
 //!
+//! `--play`: you are the scheduler. Two threads, `num = 2`; you pick which one
+//! takes its next step (`temp = num` or `num = temp - 1`) until an update is
+//! lost.
+//!
 //! Run: `cargo run -q --bin lesson-race`; knobs go after `--`, e.g.
 //! `cargo run -q --bin lesson-race -- --threads 10 --seed 5` (`-- --help` lists them all).
 //! The notes' section: 02 lock.
@@ -33,6 +37,7 @@
 use clap::Parser;
 use lockstep::Mutex;
 use lockstep::thread::current_thread;
+use lockstep_lessons::play::{self, Outcome, Player};
 use lockstep_lessons::{
     CommonArgs, CrowdArgs, Rng, SeedArgs, begin, finished, heading, point, say, start, within_budget,
     your_turn,
@@ -63,6 +68,10 @@ struct Args {
     common: CommonArgs,
     #[command(flatten)]
     seed: SeedArgs,
+    /// You are the scheduler: pick which of two threads takes its next
+    /// step (on stdin) until an update is lost
+    #[arg(long)]
+    play: bool,
     /// How many items the two threads of part 2 remove from the list, 1 to 99
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u8).range(1..=99))]
     items: u8,
@@ -74,6 +83,11 @@ fn main() {
     // Part 2 removes the items one pause at a time (part 1's threads pause
     // together, in parallel).
     within_budget::<Args>(args.common.pause() * u32::from(args.items), "--items × --pause-ms");
+    if args.play {
+        you_are_the_scheduler();
+        finished(started);
+        return;
+    }
     let mut rng = Rng::new(args.seed.seed);
     let pause = args.common.pause();
 
@@ -138,6 +152,70 @@ fn main() {
     point("The fix for both: hold one lock from the read to the write. See `lesson-lock`.");
     your_turn("lesson-race");
     finished(started);
+}
+
+/// `--play`: two threads, `num = 2`; the student picks who takes the next
+/// step (`temp = num` or `num = temp - 1`) until an update is lost.
+fn you_are_the_scheduler() {
+    heading("You are the scheduler: two threads, num = 2; make an update get lost");
+    let num = AtomicI64::new(2);
+    let temps = [AtomicI64::new(i64::MIN), AtomicI64::new(i64::MIN)];
+    let names = ["Thread-1", "Thread-2"];
+    let step = |at: usize, k: usize| {
+        if k == 0 {
+            let temp = num.load(Relaxed); // temp = num
+            temps[at].store(temp, Relaxed);
+            say(names[at], format!("temp = num: read {temp}"));
+        } else {
+            let temp = temps[at].load(Relaxed);
+            num.store(temp - 1, Relaxed); // num = temp - 1
+            say(names[at], format!("num = temp - 1: wrote {}", temp - 1));
+        }
+    };
+    let mut players: Vec<Player> = names
+        .iter()
+        .map(|name| Player {
+            name: name.to_string(),
+            done: 0,
+            steps: vec!["temp = num".into(), "num = temp - 1".into()],
+            blocked: false,
+        })
+        .collect();
+    let shown = |temp: &AtomicI64| match temp.load(Relaxed) {
+        i64::MIN => "-".to_string(),
+        value => value.to_string(),
+    };
+    let state = || {
+        format!(
+            "num = {}; Thread-1's temp = {}, Thread-2's temp = {}",
+            num.load(Relaxed),
+            shown(&temps[0]),
+            shown(&temps[1])
+        )
+    };
+    let goal = |players: &[Player]| {
+        let lost = players.iter().all(Player::finished) && num.load(Relaxed) != 0;
+        lost.then(|| format!("both threads subtracted 1 from 2, yet num = {}", num.load(Relaxed)))
+    };
+    let hint = "let Thread-1 read (temp = num), then let Thread-2 read too, before Thread-1 writes";
+    let outcome = thread::scope(|s| play::play(s, &mut players, &step, state, goal, hint));
+    heading("What you saw");
+    match outcome {
+        Outcome::Won(words) => point(format!(
+            "You did it: {words}. An update was lost: both threads read the same old value, so \
+             the second write overwrote the first. That is the race the 100 threads run into \
+             by chance; you chose the order on purpose."
+        )),
+        Outcome::AllDone => point(
+            "num = 0: no update was lost, because each thread read after the other had written. \
+             Run it again and let both read before either writes.",
+        ),
+        Outcome::GaveUp => point(format!("You stopped before an update was lost. The trick: {hint}.")),
+    }
+    point(
+        "The fix: hold one lock from the read to the write, so no thread can read in between. See `lesson-lock`.",
+    );
+    your_turn("lesson-race");
 }
 
 /// Why a run lost no update: which knob hid the race, and what to try.

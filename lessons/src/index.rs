@@ -130,7 +130,7 @@ pub const LESSONS: &[Lesson] = &[
     Lesson {
         bin: "lesson-queue",
         summary: "a list shared by two threads loses and repeats tasks, a `Queue` does not; FIFO, \
-                  LIFO and priority order; `Full` and `Empty`",
+                  LIFO and priority order, and `SimpleQueue`; `Full` and `Empty`",
         section: "08 queue",
         upcoming: false,
         exercises: &["shared_list"],

@@ -30,7 +30,8 @@
 //! ```
 //!
 //! Part 2, the three orders: `Queue` first in first out, `LifoQueue` last in
-//! first out, `PriorityQueue` smallest first (with `(priority, task)` tuples).
+//! first out, `PriorityQueue` smallest first (with `(priority, task)` tuples);
+//! and `SimpleQueue`, a plain FIFO with no `maxsize` and no `task_done`/`join`.
 //!
 //! Part 3, a `Queue(maxsize=3)`: `qsize()`, `empty()`, `full()`;
 //! `put_nowait` on a full queue raises `queue.Full` (here the item comes
@@ -42,7 +43,7 @@
 //! The notes' section: 08 queue.
 
 use clap::Parser;
-use lockstep::{Event, GetError, LifoQueue, Mutex, PriorityQueue, PutError, Queue};
+use lockstep::{Event, GetError, LifoQueue, Mutex, PriorityQueue, PutError, Queue, SimpleQueue};
 use lockstep_lessons::{
     CommonArgs, Rng, SeedArgs, begin, finished, heading, point, say, within_budget, your_turn,
 };
@@ -122,7 +123,8 @@ fn main() {
     point(
         "Queue: first in, first out (111, 333, 222). LifoQueue: last in, first out, a stack \
          (222, 333, 111). PriorityQueue: smallest first (111, 222, 333); with (priority, task) \
-         tuples the lowest number comes out first.",
+         tuples the lowest number comes out first. SimpleQueue: first in, first out too, but \
+         never full (no maxsize) and with no task_done()/join().",
     );
     point(
         "A full Queue(maxsize) refuses put_nowait with Full; in Rust the error hands the item \
@@ -245,6 +247,18 @@ fn orders() {
     say("MainThread", format!("Queue (FIFO)  gets: {}", drain(&|| fifo.try_get())));
     say("MainThread", format!("LifoQueue     gets: {}", drain(&|| lifo.try_get())));
     say("MainThread", format!("PriorityQueue gets: {}", drain(&|| priority.try_get())));
+    // queue.SimpleQueue: FIFO, unbounded, no task_done()/join(), no maxsize.
+    let simple = SimpleQueue::new();
+    for item in items {
+        simple.put(item).expect("a SimpleQueue is unbounded");
+    }
+    say(
+        "MainThread",
+        format!(
+            "SimpleQueue   gets: {} (FIFO too: no maxsize, no task_done/join)",
+            drain(&|| simple.try_get())
+        ),
+    );
 
     let todo = PriorityQueue::new(0);
     for task in [(3, "go home"), (1, "drink coffee"), (2, "write code")] {

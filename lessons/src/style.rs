@@ -21,7 +21,8 @@ pub(crate) struct Look {
 
 impl Look {
     /// Colour from `--color` (`auto`: anstream's rules for stdout), width
-    /// from `--width`, else the terminal's when stdout is one.
+    /// from `--width`, else the terminal's when stdout is one (`$COLUMNS`,
+    /// else 80, if the terminal does not tell its size).
     pub(crate) fn decide(when: ColorWhen, width: Option<u16>) -> Look {
         let stdout = std::io::stdout();
         let colour = match when {
@@ -29,9 +30,11 @@ impl Look {
             ColorWhen::Never => false,
             ColorWhen::Auto => anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never,
         };
+        // On a terminal: its width; if it does not say, $COLUMNS, else 80.
         let terminal = || {
-            let (terminal_size::Width(columns), _) = terminal_size::terminal_size()?;
-            stdout.is_terminal().then_some(usize::from(columns))
+            let columns = std::env::var("COLUMNS").ok().and_then(|columns| columns.parse().ok());
+            let size = terminal_size::terminal_size().map(|(terminal_size::Width(columns), _)| columns);
+            stdout.is_terminal().then(|| usize::from(size.or(columns).unwrap_or(80).max(20)))
         };
         Look { colour, width: width.map(usize::from).or_else(terminal) }
     }

@@ -95,3 +95,29 @@ fn text_wraps_at_the_width_given_and_not_into_a_pipe() {
     let (status, _, _) = run_with(RACE, &["--width", "5"], &[], None);
     assert!(!status.success(), "--width 5 was accepted");
 }
+
+/// On a terminal (a pseudo-terminal from util-linux's `script`, if this
+/// machine has it): colour by default, and wrapping to the terminal's
+/// width (here `$COLUMNS`, as the pseudo-terminal tells no size).
+#[test]
+fn on_a_terminal_colour_and_wrapping_are_the_default() {
+    let Ok(status) = std::process::Command::new("script").arg("--version").output() else {
+        eprintln!("no `script` here: skipped");
+        return;
+    };
+    assert!(status.status.success());
+    let command = format!("{EVENT} --quiet");
+    let (status, output, _) =
+        run_with("script", &["-qec", &command, "/dev/null"], &[("COLUMNS", "50"), ("TERM", "xterm")], None);
+    assert!(status.success(), "{output}");
+    assert!(output.contains("\x1b["), "no colour on a terminal:\n{output}");
+    let plain = strip(&output.replace('\r', ""));
+    assert!(plain.contains("What you saw"), "{plain}");
+    for line in plain.lines() {
+        assert!(
+            line.chars().count() <= 50,
+            "{} columns on a 50-column terminal: {line:?}",
+            line.chars().count()
+        );
+    }
+}

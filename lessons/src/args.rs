@@ -69,11 +69,13 @@ pub struct CommonArgs {
     #[arg(long)]
     pub step: bool,
     /// At the end of each part, a chart of who held and who waited for
-    /// which Lock or RLock (a Condition or Barrier waits through its RLock)
+    /// which Lock, RLock or Semaphore permit (a Condition or Barrier waits
+    /// through its RLock)
     #[arg(long)]
     pub timeline: bool,
-    /// Write every wait for, acquisition and release of a Lock or RLock to
-    /// FILE as Chrome trace JSON (open it in Perfetto or chrome://tracing)
+    /// Write every wait for, acquisition and release of a Lock, RLock or
+    /// Semaphore permit to FILE as Chrome trace JSON (open it in Perfetto
+    /// or chrome://tracing)
     #[arg(long, value_name = "FILE")]
     pub trace: Option<std::path::PathBuf>,
 }

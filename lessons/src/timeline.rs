@@ -1,7 +1,8 @@
 //! `--timeline` and `--trace FILE`: what lockstep's `trace` feature emits
-//! (every wait for, acquisition and release of a `Lock` or `RLock`, with
-//! the thread's and the lock's names; a `Condition` or `Barrier` waits
-//! through its `RLock`) recorded with `tracing`. `--timeline` prints, at
+//! (every wait for, acquisition and release of a `Lock`, `RLock` or
+//! `Semaphore` permit, with the thread's and the lock's names; a
+//! `Condition` or `Barrier` waits through its `RLock`) recorded with
+//! `tracing`. `--timeline` prints, at
 //! the end of each part, one row per thread: which lock it held when, and
 //! when it waited (parked) for one. `--trace FILE` writes the events as
 //! Chrome trace JSON (tracing-chrome), to open in Perfetto or
@@ -102,7 +103,7 @@ pub(crate) fn chart(width: usize) -> Vec<String> {
     let records = std::mem::take(&mut *RECORDS.lock().unwrap_or_else(PoisonError::into_inner));
     let times: Vec<Instant> = records.iter().filter_map(|record| record.at).collect();
     let (Some(&first), Some(&last)) = (times.iter().min(), times.iter().max()) else {
-        return vec!["timeline: no Lock or RLock was used in this part".to_string()];
+        return vec!["timeline: no Lock, RLock or Semaphore was used in this part".to_string()];
     };
     let span = last.saturating_duration_since(first).as_secs_f64().max(1e-6);
     let column = |at: Instant| {
@@ -112,7 +113,8 @@ pub(crate) fn chart(width: usize) -> Vec<String> {
     let (mut threads, mut letters): (Vec<String>, BTreeMap<u64, (char, String)>) =
         (Vec::new(), BTreeMap::new());
     let mut rows: Vec<Vec<char>> = Vec::new();
-    let mut holder: BTreeMap<u64, (usize, usize, char)> = BTreeMap::new(); // lock → (row, since, letter)
+    // The holds open now: (lock, row, since, letter); a Semaphore has many.
+    let mut holds: Vec<(u64, usize, usize, char)> = Vec::new();
     let mut waiting: BTreeMap<(usize, u64), usize> = BTreeMap::new(); // (row, lock) → since column
     let mut waits: Vec<(usize, usize, usize, char)> = Vec::new(); // painted last: (row, from, to, letter)
     for record in &records {
@@ -140,11 +142,15 @@ pub(crate) fn chart(width: usize) -> Vec<String> {
                     waits.push((row, since, now, letter.to_ascii_lowercase()));
                 }
                 if record.op == "acquired" {
-                    holder.insert(record.id, (row, now, letter));
+                    holds.push((record.id, row, now, letter));
                 }
             }
             "released" => {
-                if let Some((held_by, since, _)) = holder.remove(&record.id) {
+                // The releaser's own hold, else the oldest (a Lock may be
+                // released by another thread than its holder).
+                let mine = holds.iter().position(|hold| hold.0 == record.id && hold.1 == row);
+                if let Some(at) = mine.or_else(|| holds.iter().position(|hold| hold.0 == record.id)) {
+                    let (_, held_by, since, letter) = holds.remove(at);
                     rows[held_by][since..=now].iter_mut().for_each(|cell| *cell = letter);
                 }
             }
@@ -152,7 +158,7 @@ pub(crate) fn chart(width: usize) -> Vec<String> {
         }
     }
     // Still held at the end of the part: held to the end of the row.
-    for (row, since, letter) in holder.into_values() {
+    for (_, row, since, letter) in holds {
         rows[row][since..].iter_mut().for_each(|cell| *cell = letter);
     }
     // Waits last, over any hold: a thread that holds A and waits for B
@@ -163,11 +169,19 @@ pub(crate) fn chart(width: usize) -> Vec<String> {
     for (row, from, to, letter) in waits.into_iter().chain(open) {
         rows[row][from..=to].iter_mut().for_each(|cell| *cell = letter);
     }
-    let mut legend: Vec<&(char, String)> = letters.values().collect();
-    legend.sort();
-    let legend: Vec<String> = legend
+    // One entry per name: `AB/ab = holds/waits for an unnamed lock`.
+    let mut by_name: Vec<(String, String)> = Vec::new();
+    let mut sorted: Vec<&(char, String)> = letters.values().collect();
+    sorted.sort();
+    for (letter, name) in sorted {
+        match by_name.iter_mut().find(|(known, _)| known == name) {
+            Some((_, shown)) => shown.push(*letter),
+            None => by_name.push((name.clone(), letter.to_string())),
+        }
+    }
+    let legend: Vec<String> = by_name
         .iter()
-        .map(|(letter, name)| format!("{letter}/{} = holds/waits for {name}", letter.to_ascii_lowercase()))
+        .map(|(name, shown)| format!("{shown}/{} = holds/waits for {name}", shown.to_ascii_lowercase()))
         .collect();
     let mut lines = vec![format!("timeline of this part ({:.0} ms; {}):", span * 1000.0, legend.join(", "))];
     let name_width = threads.iter().map(|name| name.chars().count()).max().unwrap_or(0).min(14);

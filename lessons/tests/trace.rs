@@ -1,6 +1,6 @@
 //! A timeline of who holds what (issue 12, item 5): lockstep's `trace`
-//! feature emits every wait for, acquisition and release of a Lock or
-//! RLock through `tracing`, for library users as for the lessons;
+//! feature emits every wait for, acquisition and release of a Lock, RLock
+//! or Semaphore permit through `tracing`, for library users as for the lessons;
 //! `--trace FILE` writes them as Chrome trace JSON, and `--timeline` charts
 //! them per thread at the end of each part.
 
@@ -13,6 +13,7 @@ use tracing_subscriber::layer::{Context, SubscriberExt};
 const DEADLOCK: &str = env!("CARGO_BIN_EXE_lesson-deadlock");
 const LOCK: &str = env!("CARGO_BIN_EXE_lesson-lock");
 const EVENT: &str = env!("CARGO_BIN_EXE_lesson-event");
+const SEMAPHORE: &str = env!("CARGO_BIN_EXE_lesson-semaphore");
 
 /// Collects the `op` and `lock` fields of lockstep's events.
 struct Collect(Arc<Mutex<Vec<String>>>);
@@ -45,6 +46,10 @@ fn a_library_user_sees_waits_acquisitions_and_releases() {
         lock.release().unwrap();
         let rlock = lockstep::RLock::named("books");
         drop(rlock.lock());
+        let spaces = lockstep::Semaphore::new(1);
+        drop(spaces.permit());
+        assert!(spaces.acquire_timeout(std::time::Duration::ZERO)); // a free permit: taken
+        assert!(!spaces.try_acquire()); // none left: no event
     });
     let seen = seen.lock().unwrap();
     // The test thread's lockstep name varies: only the ops and locks are checked.
@@ -59,6 +64,9 @@ fn a_library_user_sees_waits_acquisitions_and_releases() {
             r#"op="released" lock="ledger""#,
             r#"op="acquired" lock="books""#,
             r#"op="released" lock="books""#,
+            r#"op="acquired" lock="semaphore""#,
+            r#"op="released" lock="semaphore""#,
+            r#"op="acquired" lock="semaphore""#,
         ]
     );
 }
@@ -134,5 +142,13 @@ fn timeline_shows_each_thread_holding_and_waiting() {
 
     // A lesson with no Lock in a part says so.
     let output = run_ok(EVENT, &["--quiet", "--timeline"]);
-    assert!(output.contains("timeline: no Lock or RLock was used in this part"), "{output}");
+    assert!(output.contains("timeline: no Lock, RLock or Semaphore was used in this part"), "{output}");
+
+    // The parking lot: cars wait for the semaphore, then hold a permit.
+    let output = run_ok(SEMAPHORE, &["--threads", "12", "--spaces", "3", "--quiet", "--timeline"]);
+    let (title, rows) = first_timeline(&output);
+    assert!(title.contains("= holds/waits for semaphore"), "{title}");
+    assert!(rows.iter().filter(|(_, cells)| cells.contains('a')).count() >= 1, "nobody waited:\n{output}");
+    // The 12 cars, then the same 12 with no limit: every row holds a permit.
+    assert!(rows.len() >= 12 && rows.iter().all(|(_, cells)| cells.contains('A')), "{output}");
 }

@@ -83,7 +83,8 @@ mod model;
 pub mod park;
 #[doc(hidden)]
 pub mod threads;
-mod trace;
+#[doc(hidden)]
+pub mod trace;
 pub mod wait_queue;
 
 pub use error::ReleaseError;

@@ -3,25 +3,30 @@
 //! fields `op` (`"wait"`, `"acquired"`, `"gave_up"` after a wait that timed
 //! out, `"released"`), `lock` (its name, or `"?"`), `id` (its address) and
 //! `thread` (lockstep's name for the calling thread: `MainThread`,
-//! `Thread-N`, ...). Any `tracing` subscriber can record them, e.g.
-//! tracing-chrome as Chrome trace JSON. Called from the hooks in
-//! [`crate::deadlock`].
+//! `Thread-N`, ...). A `Semaphore` reports its permits the same way (as
+//! `lock` "semaphore"). Any `tracing` subscriber can record them,
+//! e.g. tracing-chrome as Chrome trace JSON. Called from the hooks in
+//! [`crate::deadlock`] and from the primitive crates.
 //!
 //! With the feature off (the default) every function here is an empty
 //! inline function: zero cost.
 
-pub(crate) use imp::{acquired, released, waited, waiting};
+pub use imp::{acquired, released, waited, waiting};
 
 #[cfg(not(feature = "trace"))]
 mod imp {
+    #[doc(hidden)]
     #[inline(always)]
-    pub(crate) fn waiting(_lock: usize, _name: Option<&'static str>) {}
+    pub fn waiting(_lock: usize, _name: Option<&'static str>) {}
+    #[doc(hidden)]
     #[inline(always)]
-    pub(crate) fn waited(_lock: usize, _name: Option<&'static str>, _taken: bool) {}
+    pub fn waited(_lock: usize, _name: Option<&'static str>, _taken: bool) {}
+    #[doc(hidden)]
     #[inline(always)]
-    pub(crate) fn acquired(_lock: usize, _name: Option<&'static str>) {}
+    pub fn acquired(_lock: usize, _name: Option<&'static str>) {}
+    #[doc(hidden)]
     #[inline(always)]
-    pub(crate) fn released(_lock: usize) {}
+    pub fn released(_lock: usize) {}
 }
 
 #[cfg(feature = "trace")]
@@ -66,19 +71,20 @@ mod imp {
         );
     }
 
-    pub(crate) fn waiting(lock: usize, name: Option<&'static str>) {
+    #[doc(hidden)]
+    pub fn waiting(lock: usize, name: Option<&'static str>) {
         emit("wait", lock, name, true);
     }
 
-    pub(crate) fn waited(lock: usize, name: Option<&'static str>, taken: bool) {
+    pub fn waited(lock: usize, name: Option<&'static str>, taken: bool) {
         emit(if taken { "acquired" } else { "gave_up" }, lock, name, true);
     }
 
-    pub(crate) fn acquired(lock: usize, name: Option<&'static str>) {
+    pub fn acquired(lock: usize, name: Option<&'static str>) {
         emit("acquired", lock, name, true);
     }
 
-    pub(crate) fn released(lock: usize) {
+    pub fn released(lock: usize) {
         emit("released", lock, None, false);
     }
 }

@@ -60,6 +60,10 @@ mod imp {
 
     /// Emits one event; `known`: `name` is the lock's own (not a release).
     fn emit(op: &'static str, lock: usize, name: Option<&'static str>, known: bool) {
+        // Nobody listening: not even the name lookups.
+        if !tracing::enabled!(target: "lockstep", tracing::Level::TRACE) {
+            return;
+        }
         let thread = crate::threads::current_name();
         tracing::event!(
             target: "lockstep",

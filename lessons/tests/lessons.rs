@@ -69,6 +69,43 @@ fn readme_lesson_rows_come_from_the_list() {
 }
 
 #[test]
+fn readme_lists_the_lessons_in_the_notes_order_and_says_knobs_go_after_dashes() {
+    let readme = include_str!("../../README.md");
+    let rows: Vec<&str> =
+        readme.lines().filter(|line| line.starts_with("| `cargo run --bin lesson-")).collect();
+    let expected: Vec<String> = LESSONS.iter().filter(|l| !l.upcoming).map(|l| l.readme_row()).collect();
+    assert_eq!(rows, expected, "README's lesson table is not LESSONS, in order");
+    assert!(readme.contains("Knobs go after `--`"), "README lacks the `--` rule");
+    assert!(readme.contains("cargo run --bin lesson-race -- --threads 10 --seed 5"));
+    // The notes' order is the exercises' folders' order.
+    let sections: Vec<&str> = LESSONS.iter().map(|lesson| lesson.section).collect();
+    let mut sorted = sections.clone();
+    sorted.sort();
+    assert_eq!(sections, sorted, "LESSONS is not in the notes' order");
+    // The first command's comment promises what that lesson shows.
+    let first = readme.lines().find(|line| line.starts_with("cargo run --bin lesson-")).unwrap();
+    assert!(first.starts_with("cargo run --bin lesson-race ") && first.contains("lose updates"), "{first}");
+}
+
+/// Every lesson's header says how to run it, with its knobs after `--`
+/// (cargo would reject `cargo run --bin lesson-race --seed 5`), and names
+/// the notes' section it teaches.
+#[test]
+fn every_lesson_header_puts_knobs_after_dashes_and_names_its_section() {
+    for lesson in LESSONS.iter().filter(|lesson| !lesson.upcoming) {
+        let path = format!("{}/src/bin/{}.rs", env!("CARGO_MANIFEST_DIR"), lesson.bin);
+        let source = std::fs::read_to_string(path).unwrap();
+        let header: String =
+            source.lines().take_while(|line| line.starts_with("//!")).collect::<Vec<_>>().join("\n");
+        let with_knobs = format!("cargo run -q --bin {} -- --", lesson.bin);
+        assert!(header.contains(&with_knobs), "{}: no `{with_knobs}` in its header", lesson.bin);
+        assert!(!header.contains("(try `--"), "{}: knobs without `--` in its header", lesson.bin);
+        let section = format!("The notes' section: {}.", lesson.section);
+        assert!(header.contains(&section), "{}: its header does not say {section:?}", lesson.bin);
+    }
+}
+
+#[test]
 fn lessons_lists_every_lesson_with_its_command() {
     let (status, output) = run(INDEX, &[]);
     assert!(status.success(), "exit status {status}\n{output}");
@@ -76,7 +113,10 @@ fn lessons_lists_every_lesson_with_its_command() {
         assert!(output.contains(&format!(". {}", lesson.bin)), "{} not listed:\n{output}", lesson.bin);
         assert!(output.contains(lesson.summary), "{} lacks its summary:\n{output}", lesson.bin);
         assert!(output.contains(&format!("$ {}", lesson.command())), "{output}");
+        let named = format!("notes section: {}; exercises: {}", lesson.section, lesson.exercise_list());
+        assert!(output.contains(&named), "{} lacks its section and exercises:\n{output}", lesson.bin);
     }
+    assert!(output.contains("knobs go after `--`"), "{output}");
     for bin in ["lesson-race", "lesson-lock", "lesson-deadlock", "lesson-rlock", "lesson-producer-consumer"] {
         assert!(output.contains(bin), "{bin} not listed:\n{output}");
     }
@@ -172,15 +212,15 @@ fn lock_accepts_seed_and_knobs() {
 
 #[test]
 fn help_describes_the_knobs() {
-    let common = ["--seed", "--pause-ms", "--quiet"];
+    let common = ["--pause-ms", "--quiet"];
     for (binary, knobs) in [
         (THREADS, &["--steps"][..]),
-        (RACE, &["--threads", "--items"][..]),
-        (LOCK, &["--threads", "--wait-ms"][..]),
-        (EVENT, &["--workers", "--clients"][..]),
-        (SEMAPHORE, &["--threads", "--spaces"][..]),
-        (QUEUE, &["--tasks"][..]),
-        (PRODUCER_CONSUMER, &["--baozi", "--customers"][..]),
+        (RACE, &["--seed", "--threads", "--items"][..]),
+        (LOCK, &["--seed", "--threads", "--wait-ms"][..]),
+        (EVENT, &["--seed", "--workers", "--clients"][..]),
+        (SEMAPHORE, &["--seed", "--threads", "--spaces"][..]),
+        (QUEUE, &["--seed", "--tasks"][..]),
+        (PRODUCER_CONSUMER, &["--seed", "--baozi", "--customers"][..]),
     ] {
         let knobs = common.iter().chain(knobs);
         let (status, output) = run(binary, &["--help"]);

@@ -25,6 +25,7 @@ fn queue_shows_list_race_orders_full_and_empty() {
         "Queue (FIFO)  gets: 111, 333, 222",
         "LifoQueue     gets: 222, 333, 111",
         "PriorityQueue gets: 111, 222, 333",
+        "SimpleQueue   gets: 111, 333, 222",
         "PriorityQueue of (priority, task) gets: (1, 'drink coffee'), (2, 'write code'), (3, 'go home')",
     ] {
         assert!(output.contains(line), "missing {line:?}:\n{output}");

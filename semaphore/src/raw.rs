@@ -3,8 +3,12 @@
 use lockstep_sync::atomic::AtomicUsize;
 use lockstep_sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use lockstep_sync::park::{self, ParkResult};
+use lockstep_sync::trace;
 use lockstep_sync::{ReleaseError, SpinWait, deadline};
 use std::time::{Duration, Instant};
+
+/// What the `trace` feature calls a semaphore (they have no names).
+const NAME: Option<&str> = Some("semaphore");
 
 /// Bit 0: threads may be parked waiting for a permit; a release wakes them.
 const WAITERS: usize = 0b1;
@@ -40,8 +44,19 @@ impl RawSemaphore {
         self.state.load(Relaxed) / PERMIT
     }
 
+    /// Takes a permit if one is free, reported to the `trace` feature.
     #[inline]
     pub(crate) fn try_acquire(&self) -> bool {
+        let taken = self.take();
+        if taken {
+            trace::acquired(self.key(), NAME);
+        }
+        taken
+    }
+
+    /// Takes a permit if one is free (not reported: the callers report).
+    #[inline]
+    fn take(&self) -> bool {
         // Relaxed: the CAS below orders.
         let mut state = self.state.load(Relaxed);
         loop {
@@ -60,18 +75,27 @@ impl RawSemaphore {
     #[inline]
     pub(crate) fn acquire(&self) {
         if !self.try_acquire() {
-            self.acquire_slow(None);
+            self.wait_for_permit(None);
         }
     }
 
     #[inline]
     pub(crate) fn acquire_timeout(&self, timeout: Duration) -> bool {
-        self.try_acquire() || (!timeout.is_zero() && self.acquire_slow(deadline(timeout)))
+        self.try_acquire() || (!timeout.is_zero() && self.wait_for_permit(deadline(timeout)))
     }
 
     #[inline]
     pub(crate) fn acquire_until(&self, deadline: Instant) -> bool {
-        self.try_acquire() || self.acquire_slow(Some(deadline))
+        self.try_acquire() || self.wait_for_permit(Some(deadline))
+    }
+
+    /// [`acquire_slow`](Self::acquire_slow), reported to the `trace`
+    /// feature as a wait and its end.
+    fn wait_for_permit(&self, deadline: Option<Instant>) -> bool {
+        trace::waiting(self.key(), NAME);
+        let taken = self.acquire_slow(deadline);
+        trace::waited(self.key(), NAME, taken);
+        taken
     }
 
     /// Adds `n` permits (none if `n == 0`) and wakes at most `n` waiters.
@@ -106,6 +130,9 @@ impl RawSemaphore {
         if state & WAITERS != 0 {
             self.wake(n);
         }
+        for _ in 0..n.min(64) {
+            trace::released(self.key()); // one per permit, for a timeline
+        }
         Ok(())
     }
 
@@ -121,7 +148,7 @@ impl RawSemaphore {
         // two threads cycling Semaphore(1) park ~1000x less often this way.
         let mut spin = SpinWait::new();
         loop {
-            if self.try_acquire() {
+            if self.take() {
                 return true;
             }
             // Relaxed: only picks the next step; parking re-validates.

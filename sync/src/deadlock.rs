@@ -53,7 +53,36 @@ impl fmt::Display for Deadlock {
     }
 }
 
-pub use imp::{acquired, blocked, check, forget, released, track};
+pub use imp::{blocked, check, forget};
+
+/// Runs `take` (which acquires `lock`, returning whether it did),
+/// recording the caller as waiting while it blocks (deadlock detection)
+/// and emitting the wait and its end (`trace`). With both features off:
+/// just `take`.
+#[doc(hidden)]
+#[inline(always)]
+pub fn track(lock: usize, name: Option<&'static str>, take: impl FnOnce() -> bool) -> bool {
+    crate::trace::waiting(lock, name);
+    let taken = imp::track(lock, name, take);
+    crate::trace::waited(lock, name, taken);
+    taken
+}
+
+/// Records that the calling thread now holds `lock` (taken without a wait).
+#[doc(hidden)]
+#[inline(always)]
+pub fn acquired(lock: usize, name: Option<&'static str>) {
+    crate::trace::acquired(lock, name);
+    imp::acquired(lock, name);
+}
+
+/// Records that `lock` is free again.
+#[doc(hidden)]
+#[inline(always)]
+pub fn released(lock: usize) {
+    crate::trace::released(lock);
+    imp::released(lock);
+}
 
 #[cfg(not(feature = "deadlock-detection"))]
 mod imp {
@@ -75,19 +104,19 @@ mod imp {
     /// recording the caller as waiting while it blocks. Here: just `take`.
     #[doc(hidden)]
     #[inline(always)]
-    pub fn track(_lock: usize, _name: Option<&'static str>, take: impl FnOnce() -> bool) -> bool {
+    pub(super) fn track(_lock: usize, _name: Option<&'static str>, take: impl FnOnce() -> bool) -> bool {
         take()
     }
 
     /// Records that the calling thread now holds `lock`.
     #[doc(hidden)]
     #[inline(always)]
-    pub fn acquired(_lock: usize, _name: Option<&'static str>) {}
+    pub(super) fn acquired(_lock: usize, _name: Option<&'static str>) {}
 
     /// Records that `lock` is free again.
     #[doc(hidden)]
     #[inline(always)]
-    pub fn released(_lock: usize) {}
+    pub(super) fn released(_lock: usize) {}
 
     /// Drops what is known about `lock` (it is being destroyed).
     #[doc(hidden)]
@@ -143,7 +172,7 @@ mod imp {
 
     /// See the feature-off `track`.
     #[doc(hidden)]
-    pub fn track(lock: usize, name: Option<&'static str>, take: impl FnOnce() -> bool) -> bool {
+    pub(super) fn track(lock: usize, name: Option<&'static str>, take: impl FnOnce() -> bool) -> bool {
         with(|registry| {
             let me = me(registry);
             note_name(registry, lock, name);
@@ -162,7 +191,7 @@ mod imp {
 
     /// See the feature-off `acquired`.
     #[doc(hidden)]
-    pub fn acquired(lock: usize, name: Option<&'static str>) {
+    pub(super) fn acquired(lock: usize, name: Option<&'static str>) {
         with(|registry| {
             let me = me(registry);
             note_name(registry, lock, name);
@@ -172,7 +201,7 @@ mod imp {
 
     /// See the feature-off `released`.
     #[doc(hidden)]
-    pub fn released(lock: usize) {
+    pub(super) fn released(lock: usize) {
         with(|registry| registry.holder.remove(&lock));
     }
 

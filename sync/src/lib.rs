@@ -83,6 +83,8 @@ mod model;
 pub mod park;
 #[doc(hidden)]
 pub mod threads;
+#[doc(hidden)]
+pub mod trace;
 pub mod wait_queue;
 
 pub use error::ReleaseError;

@@ -1,7 +1,6 @@
 // lost_wakeup: wait for a condition, not for a notify.
 //
-// Lesson: none shows a Condition yet (`lesson-producer-consumer` uses a Queue,
-// which waits on Conditions inside).
+// Lesson: `cargo run --bin lesson-condition` (part 3 shows this lost wake-up).
 // The Python it mirrors:
 //
 //     cond = threading.Condition(); shelf = []

@@ -1,6 +1,6 @@
 // rendezvous: nobody starts before everybody is at the start line.
 //
-// Lesson: none shows a Barrier yet.
+// Lesson: `cargo run --bin lesson-barrier` (part 1 is a rendezvous).
 // The Python it mirrors:
 //
 //     start_line = threading.Barrier(3)

@@ -53,13 +53,23 @@
 //!     lockB.release(); lockA.release()
 //! ```
 //!
-//! Run: `cargo run -q --bin lesson-deadlock` (try `--threads 2`, `--seed 7`).
+//! `--play`: you are the scheduler. Thread-1 runs doA, Thread-2 doB, on real
+//! Locks; you pick who takes the next step until they deadlock (the game is
+//! in `lesson-deadlock/play.rs`).
+//!
+//! Run: `cargo run -q --bin lesson-deadlock`; knobs go after `--`, e.g.
+//! `cargo run -q --bin lesson-deadlock -- --threads 2 --seed 7` (`-- --help` lists them all).
+//! The notes' section: 04 deadlock.
+
+#[path = "lesson-deadlock/play.rs"]
+mod game;
 
 use clap::Parser;
 use lockstep::deadlock::{self, Deadlock};
 use lockstep::{Barrier, Event, Lock, RLock};
 use lockstep_lessons::{
-    CommonArgs, CrowdArgs, Rng, crowd, finished, heading, line, narrate, point, say, your_turn,
+    CommonArgs, CrowdArgs, Rng, SeedArgs, begin, crowd, finished, heading, line, narrate, point, say,
+    within_budget, your_turn,
 };
 use std::sync::OnceLock;
 use std::sync::atomic::AtomicUsize;
@@ -81,7 +91,7 @@ use std::time::{Duration, Instant};
          doB() then doA(). Two are enough to deadlock; in fix (c) each extra thread adds collisions"
     )))]
 #[command(mut_arg("pause_ms", |arg| arg.help(
-    "How long doA/doB hold their first lock before asking for the second, in ms (jittered by \
+    "How long doA/doB hold their first lock before asking for the second, in ms, 0 to 100 (jittered by \
      ±50%); in fix (c) also the acquire timeout and the first back-off (it doubles after each \
      failure). It only paces the demo: the Barrier already makes the deadlock certain"
 )))]
@@ -90,16 +100,34 @@ struct Args {
     crowd: CrowdArgs,
     #[command(flatten)]
     common: CommonArgs,
+    #[command(flatten)]
+    seed: SeedArgs,
+    /// You are the scheduler: pick which of two threads takes its next
+    /// step (on stdin) until they deadlock
+    #[arg(long)]
+    play: bool,
     /// How long the watchdog lets the threads run before it looks for a
-    /// deadlock, in ms (it then looks every 5 ms until it finds one)
-    #[arg(long, default_value_t = 1000)]
+    /// deadlock, in ms, 1 to 5000 (it then looks every 5 ms until it finds one)
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=5000))]
     detect_ms: u64,
 }
 
 fn main() {
     let args = Args::parse();
-    let started = Instant::now();
-    let mut rng = Rng::new(args.common.seed);
+    let started = begin(&args.common);
+    // The watchdog's patience, then the fixes: fix (c)'s collisions and
+    // back-offs cost about 15 pauses per thread.
+    let fixes = args.common.pause() * 15 * u32::from(args.crowd.threads);
+    within_budget::<Args>(
+        fixes + Duration::from_millis(args.detect_ms),
+        "--threads × --pause-ms + --detect-ms",
+    );
+    if args.play {
+        game::you_are_the_scheduler();
+        finished(started);
+        return;
+    }
+    let mut rng = Rng::new(args.seed.seed);
     let (threads, pause, quiet) = (args.crowd.count(), args.common.pause(), args.common.quiet);
     let calls = 2 * threads;
 

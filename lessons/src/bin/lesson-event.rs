@@ -44,11 +44,13 @@
 //! And `ready.wait(timeout=0.05)` returns `False` while nobody has set the
 //! flag, `True` at once after.
 //!
-//! Run: `cargo run -q --bin lesson-event` (try `--workers 5`, `--pause-ms 30`).
+//! Run: `cargo run -q --bin lesson-event`; knobs go after `--`, e.g.
+//! `cargo run -q --bin lesson-event -- --workers 5 --pause-ms 30` (`-- --help` lists them all).
+//! The notes' section: 06 event.
 
 use clap::Parser;
 use lockstep::Event;
-use lockstep_lessons::{CommonArgs, Rng, finished, heading, point, say, start, your_turn};
+use lockstep_lessons::{CommonArgs, Rng, SeedArgs, begin, finished, heading, point, say, start, your_turn};
 use std::sync::atomic::AtomicUsize;
 // Relaxed: the counter only picks which worker is the last one back; the
 // Events' set/wait are what order the threads.
@@ -60,24 +62,26 @@ use std::time::{Duration, Instant};
 #[derive(Parser, Debug)]
 #[command(name = "lesson-event", version)]
 #[command(mut_arg("pause_ms", |arg| arg.help(
-    "Pace of the demo, in ms: a worker's overtime takes 10 pauses (jittered by ±50%), the \
+    "Pace of the demo, in ms, 0 to 100: a worker's overtime takes 10 pauses (jittered by ±50%), the \
      server's start-up 30 (only to make the demo watchable)"
 )))]
 struct Args {
     #[command(flatten)]
     common: CommonArgs,
-    /// How many workers wait for the boss
+    #[command(flatten)]
+    seed: SeedArgs,
+    /// How many workers wait for the boss, 1 to 20
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=20))]
     workers: u8,
-    /// How many clients wait for the server
+    /// How many clients wait for the server, 1 to 20
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=20))]
     clients: u8,
 }
 
 fn main() {
     let args = Args::parse();
-    let started = Instant::now();
-    let mut rng = Rng::new(args.common.seed);
+    let started = begin(&args.common);
+    let mut rng = Rng::new(args.seed.seed);
     let pause = args.common.pause();
 
     heading(&format!("Part 1: the boss and {} workers", args.workers));
@@ -87,24 +91,32 @@ fn main() {
     let (before, connected, late) = server_and_clients(usize::from(args.clients), pause);
 
     heading("What you saw");
-    point(format!(
-        "Workers: each waited on the boss's event, worked, cleared it, and waited again; the \
-         boss's second set() sent all {went_home} of {} home. wait() blocks while the flag is \
-         down and wakes every waiter when set() raises it.",
-        args.workers
-    ));
+    point(if went_home == usize::from(args.workers) {
+        format!(
+            "Workers: each waited on the boss's event, worked, cleared it, and waited again; the \
+             boss's second set() sent all {went_home} of {} home. wait() blocks while the flag is \
+             down and wakes every waiter when set() raises it.",
+            args.workers
+        )
+    } else {
+        format!("Only {went_home} of {} workers went home (unexpected).", args.workers)
+    });
     point(
         "clear() by the waiters races with the other waiters and with the next set(): clear \
          too early and a worker not yet waiting misses the set(); set() before a slow worker's \
          clear() and that worker waits forever. The note hides this behind time.sleep(); here \
          two more Events (all_woken, all_back) put the steps in order every run.",
     );
-    point(format!(
-        "Server: every client connected after the server said \"ready\" ({connected} of {}), \
-         however early it started waiting. An Event is a one-way gate: set once, it lets \
-         everybody through until clear().",
-        args.clients
-    ));
+    point(if connected == usize::from(args.clients) {
+        format!(
+            "Server: every client connected after the server said \"ready\" ({connected} of {}), \
+             although each started waiting before it. An Event is a one-way gate: set once, it \
+             lets everybody through until clear().",
+            args.clients
+        )
+    } else {
+        format!("Only {connected} of {} clients connected after \"ready\" (unexpected).", args.clients)
+    });
     point(format!(
         "wait_timeout(50 ms) on the unset event returned {before} after the timeout (Python: \
          wait(0.05) is False); once set, wait() returned at once ({late:.3} ms for a late client)."
@@ -121,15 +133,19 @@ fn evening(workers: usize, pause: Duration, rng: &mut Rng, quiet: bool) -> usize
     let home_time = Event::new(); // what the boss said: it is time to go home
     let all_woken = Event::new(); // every worker is past the first wait()
     let all_back = Event::new(); // every worker has cleared and waits again
+    let all_waiting = Event::new(); // every worker has said it waits: the boss may speak
     let (woken, back, gone_home) = (AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0));
+    let waiting = AtomicUsize::new(0);
     thread::scope(|s| {
         for number in 1..=workers {
             let name = format!("Worker-{number}");
             let overtime = rng.jitter(pause * 10);
             let (event, home_time, all_woken, all_back) = (&event, &home_time, &all_woken, &all_back);
-            let (woken, back, gone_home) = (&woken, &back, &gone_home);
+            let (woken, back, gone_home, waiting, all_waiting) =
+                (&woken, &back, &gone_home, &waiting, &all_waiting);
             let worker = move || {
                 say(&name, "event.wait(): waiting for the boss");
+                arrive(waiting, workers, all_waiting); // the last one to say so lets the boss speak
                 event.wait();
                 say(&name, "the boss spoke: sigh, overtime...");
                 arrive(woken, workers, all_woken); // the last one woken opens all_woken
@@ -151,6 +167,9 @@ fn evening(workers: usize, pause: Duration, rng: &mut Rng, quiet: bool) -> usize
             start(s, Some(&format!("Worker-{number}")), worker);
         }
         let boss = || {
+            // Only for the narration: the demo shows every worker waiting
+            // before the boss speaks (event.wait() would work either way).
+            all_waiting.wait();
             say("BOSS", format!("event.is_set() = {}", event.is_set()));
             say("BOSS", "everybody works overtime tonight! event.set()");
             event.set();
@@ -189,24 +208,29 @@ fn server_and_clients(clients: usize, pause: Duration) -> (bool, usize, f64) {
     );
     let said_ready = AtomicUsize::new(0); // 1 once the server has said "ready"
     let connected = AtomicUsize::new(0); // clients that connected after "ready"
+    let (waiting, all_waiting) = (AtomicUsize::new(0), Event::new()); // every client has said it waits
+    // The last client checks in now and then instead of one long wait: every
+    // 10 pauses, but at least every 10 ms, so a tiny --pause-ms cannot flood
+    // the screen with "still waiting".
+    let check_in = (pause * 10).max(Duration::from_millis(10));
     thread::scope(|s| {
         let (ready, said_ready, connected) = (&ready, &said_ready, &connected);
+        let (waiting, all_waiting) = (&waiting, &all_waiting);
         for number in 1..=clients {
             let name = format!("client-{number}");
             let client = move || {
                 if number == clients {
-                    // This one checks in now and then instead of one long wait.
-                    while !ready.wait_timeout(pause * 10) {
+                    say(&name, format!("ready.wait_timeout({} ms), again and again", check_in.as_millis()));
+                    arrive(waiting, clients, all_waiting);
+                    while !ready.wait_timeout(check_in) {
                         say(
                             &name,
-                            format!(
-                                "ready.wait_timeout({} ms) = false; still waiting",
-                                (pause * 10).as_millis()
-                            ),
+                            format!("ready.wait_timeout({} ms) = false; still waiting", check_in.as_millis()),
                         );
                     }
                 } else {
                     say(&name, "ready.wait(): waiting for the server");
+                    arrive(waiting, clients, all_waiting);
                     ready.wait();
                 }
                 say(&name, "connects to the server");
@@ -217,6 +241,8 @@ fn server_and_clients(clients: usize, pause: Duration) -> (bool, usize, f64) {
             start(s, Some(&format!("client-{number}")), client);
         }
         let server = move || {
+            // Only for the narration: every client is shown waiting first.
+            all_waiting.wait();
             say("server", "starting up...");
             // Sleep only to pace the demo: the server's start-up.
             thread::sleep(pause * 30);

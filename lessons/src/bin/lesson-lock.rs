@@ -21,12 +21,17 @@
 //! so another thread may release it and rescue the program; releasing it
 //! once more fails with "release unlocked lock".
 //!
-//! Run: `cargo run -q --bin lesson-lock` (try `--threads 10`, `--wait-ms 300`).
+//! Run: `cargo run -q --bin lesson-lock`; knobs go after `--`, e.g.
+//! `cargo run -q --bin lesson-lock -- --threads 10 --wait-ms 300` (`-- --help` lists them all).
+//! The notes' section: 02 lock, 03 guard.
 
 use clap::Parser;
 use lockstep::Lock;
 use lockstep::thread::current_thread;
-use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, start, your_turn};
+use lockstep_lessons::{
+    CommonArgs, CrowdArgs, Rng, SeedArgs, begin, finished, heading, point, say, start, within_budget,
+    your_turn,
+};
 use std::sync::atomic::AtomicI64;
 // Relaxed is enough: the lock orders the threads (acquire/release), so each
 // thread sees the previous holder's store. The atomic is only there because
@@ -39,10 +44,10 @@ use std::time::{Duration, Instant};
 #[derive(Parser, Debug)]
 #[command(name = "lesson-lock", version)]
 #[command(mut_arg("threads", |arg| arg.help(
-    "How many threads subtract 1 from num (num starts at this value too)"
+    "How many threads subtract 1 from num (num starts at this value too), 2 to 1000"
 )))]
 #[command(mut_arg("pause_ms", |arg| arg.help(
-    "Pause between read and write, in ms (jittered by ±50%). The lock makes the threads take \
+    "Pause between read and write, in ms, 0 to 100 (jittered by ±50%). The lock makes the threads take \
      turns, so the run takes about threads × pause: 100 × 10 ms = 1 s"
 )))]
 struct Args {
@@ -50,15 +55,21 @@ struct Args {
     crowd: CrowdArgs,
     #[command(flatten)]
     common: CommonArgs,
-    /// How long the second thread of part 2 waits for the lock, in ms
-    #[arg(long, default_value_t = 1000)]
+    #[command(flatten)]
+    seed: SeedArgs,
+    /// How long the second thread of part 2 waits for the lock, in ms, 1 to 5000
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=5000))]
     wait_ms: u64,
 }
 
 fn main() {
     let args = Args::parse();
-    let started = Instant::now();
-    let mut rng = Rng::new(args.common.seed);
+    let started = begin(&args.common);
+    // The threads of part 1 take turns, each holding the lock one pause;
+    // part 2 waits --wait-ms once.
+    let turns = args.common.pause() * u32::from(args.crowd.threads);
+    within_budget::<Args>(turns + Duration::from_millis(args.wait_ms), "--threads × --pause-ms + --wait-ms");
+    let mut rng = Rng::new(args.seed.seed);
 
     let n = args.crowd.threads;
     heading(&format!("Part 1: {n} threads, each does num = num - 1 holding one Lock"));
@@ -72,14 +83,37 @@ fn main() {
     missed_release(wait);
 
     heading("What you saw");
-    point(format!(
-        "With the lock held from the read to the write, num ended at {final_num}: no update was \
-         lost, although each thread still paused between its read and its write."
-    ));
-    point(format!(
-        "The threads took turns, so part 1 took {part1:.2} s, about {n} × the pause. That is \
-         why the default pause is 10 ms: 100 threads in turn × 10 ms = 1 s, short enough to watch."
-    ));
+    let paused = if args.common.pause_ms == 0 {
+        "with no pause this time (--pause-ms 0), so the race window was tiny anyway"
+    } else {
+        "although each thread still paused between its read and its write"
+    };
+    point(if final_num == 0 {
+        format!(
+            "With the lock held from the read to the write, num ended at 0: no update was lost, \
+             {paused}."
+        )
+    } else {
+        format!(
+            "num ended at {final_num}, not 0: {final_num} updates were lost (unexpected: the lock should prevent it)."
+        )
+    });
+    let pause_ms = args.common.pause_ms;
+    point(if pause_ms == 0 {
+        format!(
+            "The threads took turns, so part 1 took {part1:.2} s. With --pause-ms 0 there was no \
+             pause to wait through, so taking turns cost almost nothing; with the default 10 ms \
+             you can watch them queue up ({n} × 10 ms ≈ {:.1} s).",
+            f64::from(n) * 0.01
+        )
+    } else {
+        format!(
+            "The threads took turns, so part 1 took {part1:.2} s, about {n} threads × the \
+             {pause_ms} ms pause ≈ {:.2} s: only one thread at a time may be between its read \
+             and its write.",
+            f64::from(n) * pause_ms as f64 / 1000.0
+        )
+    });
     point(
         "`lock.acquire(); ...; lock.release()` and `let _guard = lock.lock();` (Python's \
          `with lock:`) do the same work. The guard form releases on every way out of the \

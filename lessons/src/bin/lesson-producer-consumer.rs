@@ -35,32 +35,38 @@
 //!
 //! Every part counts who ate which baozi: each one exactly once.
 //!
-//! Run: `cargo run -q --bin lesson-producer-consumer` (try `--baozi 50`, `--customers 5`).
+//! Run: `cargo run -q --bin lesson-producer-consumer`; knobs go after `--`, e.g.
+//! `cargo run -q --bin lesson-producer-consumer -- --baozi 50 --customers 5` (`-- --help` lists them all).
+//! The notes' section: 08 queue.
 
 use clap::Parser;
 use lockstep::{GetError, Mutex, PutError, Queue};
-use lockstep_lessons::{CommonArgs, Rng, finished, heading, point, say, start, your_turn};
+use lockstep_lessons::{
+    CommonArgs, Rng, SeedArgs, begin, finished, heading, point, say, start, within_budget, your_turn,
+};
 use std::sync::atomic::AtomicUsize;
 // Relaxed: the counter is only read by the cook after `q.join()` returns,
 // and the queue's lock already orders every `task_done()` before that.
 use std::sync::atomic::Ordering::Relaxed;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A cook and customers share a Queue: sentinels, task_done/join, shutdown.
 #[derive(Parser, Debug)]
 #[command(name = "lesson-producer-consumer", version)]
 #[command(mut_arg("pause_ms", |arg| arg.help(
-    "Pace of the shop, in ms: the cook makes a baozi every pause, a customer eats one in 6 \
+    "Pace of the shop, in ms, 0 to 100: the cook makes a baozi every pause, a customer eats one in 6 \
      pauses (each jittered by ±50%), so the counter fills up and the cook has to wait"
 )))]
 struct Args {
     #[command(flatten)]
     common: CommonArgs,
-    /// How many baozi the cook makes in each part
+    #[command(flatten)]
+    seed: SeedArgs,
+    /// How many baozi the cook makes in each part, 1 to 10000
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     baozi: u32,
-    /// How many customers eat
+    /// How many customers eat, 1 to 20
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=20))]
     customers: u8,
 }
@@ -81,8 +87,14 @@ const COUNTER: usize = 5;
 
 fn main() {
     let args = Args::parse();
-    let started = Instant::now();
-    let mut rng = Rng::new(args.common.seed);
+    let started = begin(&args.common);
+    // Three days; each baozi takes a pause to make and 6 to eat, shared
+    // out among the customers: the slower of the two sets the pace.
+    let per_baozi = args.common.pause().max(args.common.pause() * 6 / u32::from(args.customers));
+    // The last customers finish eating some 6 pauses after the cook.
+    let day = per_baozi * args.baozi + args.common.pause() * 6;
+    within_budget::<Args>(day * 3, "--baozi × --pause-ms");
+    let mut rng = Rng::new(args.seed.seed);
     let shop = Shop {
         baozi: args.baozi,
         customers: usize::from(args.customers),

@@ -30,18 +30,23 @@
 //! ```
 //!
 //! Part 2, the three orders: `Queue` first in first out, `LifoQueue` last in
-//! first out, `PriorityQueue` smallest first (with `(priority, task)` tuples).
+//! first out, `PriorityQueue` smallest first (with `(priority, task)` tuples);
+//! and `SimpleQueue`, a plain FIFO with no `maxsize` and no `task_done`/`join`.
 //!
 //! Part 3, a `Queue(maxsize=3)`: `qsize()`, `empty()`, `full()`;
 //! `put_nowait` on a full queue raises `queue.Full` (here the item comes
 //! back in the error); `get(timeout=0.1)` on an empty one raises
 //! `queue.Empty` once the time is up.
 //!
-//! Run: `cargo run -q --bin lesson-queue` (try `--tasks 20`, `--seed 3`).
+//! Run: `cargo run -q --bin lesson-queue`; knobs go after `--`, e.g.
+//! `cargo run -q --bin lesson-queue -- --tasks 20 --seed 3` (`-- --help` lists them all).
+//! The notes' section: 08 queue.
 
 use clap::Parser;
-use lockstep::{Event, GetError, LifoQueue, Mutex, PriorityQueue, PutError, Queue};
-use lockstep_lessons::{CommonArgs, Rng, finished, heading, point, say, your_turn};
+use lockstep::{Event, GetError, LifoQueue, Mutex, PriorityQueue, PutError, Queue, SimpleQueue};
+use lockstep_lessons::{
+    CommonArgs, Rng, SeedArgs, begin, finished, heading, point, say, within_budget, your_turn,
+};
 use std::collections::BTreeMap;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -51,13 +56,15 @@ use std::time::{Duration, Instant};
 #[derive(Parser, Debug)]
 #[command(name = "lesson-queue", version)]
 #[command(mut_arg("pause_ms", |arg| arg.help(
-    "How long a worker of part 1 takes per task, in ms (jittered by ±50% per worker); it \
+    "How long a worker of part 1 takes per task, in ms, 0 to 100 (jittered by ±50% per worker); it \
      widens the window between check and act. Part 3 waits 10 pauses for an empty queue"
 )))]
 struct Args {
     #[command(flatten)]
     common: CommonArgs,
-    /// How many tasks the two workers of part 1 share
+    #[command(flatten)]
+    seed: SeedArgs,
+    /// How many tasks the two workers of part 1 share, 2 to 1000
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(2..=1000))]
     tasks: u16,
 }
@@ -67,17 +74,20 @@ type Tally = BTreeMap<u32, usize>;
 
 fn main() {
     let args = Args::parse();
-    let started = Instant::now();
-    let mut rng = Rng::new(args.common.seed);
+    let started = begin(&args.common);
+    // Two workers, a pause per task, in part 1a and again in 1b.
+    // Part 3 waits 10 pauses for an empty queue.
+    within_budget::<Args>(args.common.pause() * (u32::from(args.tasks) + 10), "--tasks × --pause-ms");
+    let mut rng = Rng::new(args.seed.seed);
     let (pause, quiet) = (args.common.pause(), args.common.quiet);
     let tasks = u32::from(args.tasks);
 
     heading(&format!("Part 1a: two workers share a list of {tasks} tasks: check, then act"));
     let from_list = shared_list(tasks, [rng.jitter(pause), rng.jitter(pause)], quiet);
-    let list_report = report(tasks, &from_list);
+    let (list_report, list_went_wrong) = report(tasks, &from_list);
     heading(&format!("Part 1b: the same {tasks} tasks from a Queue: get_nowait()"));
     let from_queue = shared_queue(tasks, [rng.jitter(pause), rng.jitter(pause)], quiet);
-    let queue_report = report(tasks, &from_queue);
+    let (queue_report, _) = report(tasks, &from_queue);
 
     heading("Part 2: FIFO, LIFO and priority order");
     orders();
@@ -86,12 +96,26 @@ fn main() {
     full_and_empty(pause * 10);
 
     heading("What you saw");
-    point(format!(
-        "The shared list: {list_report}. Each worker checked (tasks[-1]) and later acted \
-         (tasks.pop()); in between the other worker did the same, so they worked on the same \
-         task and each popped one: a task done twice means another popped without being \
-         done."
-    ));
+    if list_went_wrong {
+        point(format!(
+            "The shared list: {list_report}. Each worker checked (tasks[-1]) and later acted \
+             (tasks.pop()); in between the other worker did the same, so they worked on the \
+             same task and each popped one: a task done twice means another popped without \
+             being done."
+        ));
+    } else {
+        let hint = if args.common.pause_ms == 0 {
+            "with --pause-ms 0 a worker's check and act come so close together that the other \
+             worker rarely gets in between; try the default (--pause-ms 10)"
+        } else {
+            "the window between check and act is still there; run it again"
+        };
+        point(format!(
+            "The shared list: {list_report}. No task was repeated or lost this time: {hint}. \
+             The bug is that tasks[-1] (check) and tasks.pop() (act) are two steps, and \
+             another worker may come in between."
+        ));
+    }
     point(format!(
         "The Queue: {queue_report}. get_nowait() checks and takes in one step under the \
          queue's own lock, so no two workers can get the same item."
@@ -99,7 +123,8 @@ fn main() {
     point(
         "Queue: first in, first out (111, 333, 222). LifoQueue: last in, first out, a stack \
          (222, 333, 111). PriorityQueue: smallest first (111, 222, 333); with (priority, task) \
-         tuples the lowest number comes out first.",
+         tuples the lowest number comes out first. SimpleQueue: first in, first out too, but \
+         never full (no maxsize) and with no task_done()/join().",
     );
     point(
         "A full Queue(maxsize) refuses put_nowait with Full; in Rust the error hands the item \
@@ -190,8 +215,9 @@ fn shared_queue(tasks: u32, pauses: [Duration; 2], quiet: bool) -> Tally {
     done.into_inner()
 }
 
-/// Says which tasks were done twice or never; returns it as one phrase.
-fn report(tasks: u32, done: &Tally) -> String {
+/// Says which tasks were done twice or never; returns it as one phrase,
+/// and whether any task was done twice or never.
+fn report(tasks: u32, done: &Tally) -> (String, bool) {
     let twice: Vec<u32> = done.iter().filter(|(_, times)| **times > 1).map(|(task, _)| *task).collect();
     let never: Vec<u32> = (1..=tasks).filter(|task| !done.contains_key(task)).collect();
     let summary = format!(
@@ -199,7 +225,7 @@ fn report(tasks: u32, done: &Tally) -> String {
         done.values().filter(|times| **times == 1).count()
     );
     say("MainThread", &summary);
-    summary
+    (summary, !twice.is_empty() || !never.is_empty())
 }
 
 /// Part 2: the same three puts into each kind of queue, then all gets.
@@ -221,6 +247,18 @@ fn orders() {
     say("MainThread", format!("Queue (FIFO)  gets: {}", drain(&|| fifo.try_get())));
     say("MainThread", format!("LifoQueue     gets: {}", drain(&|| lifo.try_get())));
     say("MainThread", format!("PriorityQueue gets: {}", drain(&|| priority.try_get())));
+    // queue.SimpleQueue: FIFO, unbounded, no task_done()/join(), no maxsize.
+    let simple = SimpleQueue::new();
+    for item in items {
+        simple.put(item).expect("a SimpleQueue is unbounded");
+    }
+    say(
+        "MainThread",
+        format!(
+            "SimpleQueue   gets: {} (FIFO too: no maxsize, no task_done/join)",
+            drain(&|| simple.try_get())
+        ),
+    );
 
     let todo = PriorityQueue::new(0);
     for task in [(3, "go home"), (1, "drink coffee"), (2, "write code")] {

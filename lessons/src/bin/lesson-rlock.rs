@@ -49,13 +49,16 @@
 //!     doA(); doB()
 //! ```
 //!
-//! Run: `cargo run -q --bin lesson-rlock` (try `--threads 10`, `--pause-ms 50`).
+//! Run: `cargo run -q --bin lesson-rlock`; knobs go after `--`, e.g.
+//! `cargo run -q --bin lesson-rlock -- --threads 10 --pause-ms 50` (`-- --help` lists them all).
+//! The notes' section: 05 rlock.
 
 use clap::Parser;
 use lockstep::deadlock::{self, Deadlock};
 use lockstep::{Lock, RLock};
 use lockstep_lessons::{
-    CommonArgs, CrowdArgs, Rng, crowd, finished, heading, line, narrate, point, say, start, your_turn,
+    CommonArgs, CrowdArgs, Rng, SeedArgs, begin, crowd, finished, heading, line, narrate, point, say, start,
+    within_budget, your_turn,
 };
 use std::sync::atomic::AtomicUsize;
 // Relaxed is enough for the counters: they are read after the threads are
@@ -68,10 +71,10 @@ use std::time::{Duration, Instant};
 #[derive(Parser, Debug)]
 #[command(name = "lesson-rlock", version)]
 #[command(mut_arg("threads", |arg| arg.default_value("5").help(
-    "How many threads run doA() (which calls doB()) and then doB() in part 3"
+    "How many threads run doA() (which calls doB()) and then doB() in part 3, 2 to 1000"
 )))]
 #[command(mut_arg("pause_ms", |arg| arg.help(
-    "How long doA and doB each hold the RLock in part 3, in ms (jittered by ±50%). It only \
+    "How long doA and doB each hold the RLock in part 3, in ms, 0 to 100 (jittered by ±50%). It only \
      paces the demo: the threads take turns, so part 3 takes about threads × 3 × pause"
 )))]
 struct Args {
@@ -79,15 +82,23 @@ struct Args {
     crowd: CrowdArgs,
     #[command(flatten)]
     common: CommonArgs,
+    #[command(flatten)]
+    seed: SeedArgs,
     /// How long the watchdog lets Thread-1 run before it looks for a
-    /// deadlock, in ms (it then looks every 5 ms until it finds one)
-    #[arg(long, default_value_t = 500)]
+    /// deadlock, in ms, 1 to 5000 (it then looks every 5 ms until it finds one)
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=5000))]
     detect_ms: u64,
 }
 
 fn main() {
     let args = Args::parse();
-    let started = Instant::now();
+    let started = begin(&args.common);
+    // The threads of part 3 take turns, each holding the RLock 3 pauses.
+    let turns = args.common.pause() * 3 * u32::from(args.crowd.threads);
+    within_budget::<Args>(
+        turns + Duration::from_millis(args.detect_ms),
+        "--threads × --pause-ms + --detect-ms",
+    );
     let threads = args.crowd.count();
 
     heading("Part 1: one thread acquires a Lock twice");
@@ -97,7 +108,7 @@ fn main() {
     let (counts, refused) = rlock_counts();
 
     heading(&format!("Part 3: {threads} threads share one RLock; doA calls doB while holding it"));
-    let mut rng = Rng::new(args.common.seed);
+    let mut rng = Rng::new(args.seed.seed);
     let calls = nested_calls(threads, args.common.pause(), &mut rng, args.common.quiet);
     say(
         "MainThread",

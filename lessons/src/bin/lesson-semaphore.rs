@@ -31,29 +31,32 @@
 //! A plain `Semaphore` accepts the extra release and now has 6 permits for
 //! 5 spaces; the bounded one refuses it and its value stays 5.
 //!
-//! Run: `cargo run -q --bin lesson-semaphore` (try `--spaces 3`, `--threads 20`).
+//! Run: `cargo run -q --bin lesson-semaphore`; knobs go after `--`, e.g.
+//! `cargo run -q --bin lesson-semaphore -- --spaces 3 --threads 20` (`-- --help` lists them all).
+//! The notes' section: 07 semaphore.
 
 use clap::Parser;
 use lockstep::thread::current_thread;
 use lockstep::{BoundedSemaphore, Event, Semaphore};
-use lockstep_lessons::{CommonArgs, CrowdArgs, Rng, finished, heading, point, say, start, your_turn};
+use lockstep_lessons::{
+    CommonArgs, CrowdArgs, Rng, SeedArgs, begin, finished, heading, point, say, start, within_budget,
+    your_turn,
+};
 use std::sync::atomic::AtomicUsize;
-// Relaxed is enough for the occupancy counter: a car counts itself in
-// after its permit is granted and out before its permit is returned, and
-// the semaphore's release/acquire orders one car's leaving before the next
-// one's arriving. Every fetch_add/fetch_sub reads the latest value, so the
-// count never shows more cars than permits are out.
+// Relaxed is enough for the counters: `max_inside` is only updated under
+// the occupancy lock and read after the cars are joined; `waited` is read
+// after the join too.
 use std::sync::atomic::Ordering::Relaxed;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A Semaphore lets at most N threads in; a BoundedSemaphore catches an
 /// extra release.
 #[derive(Parser, Debug)]
 #[command(name = "lesson-semaphore", version)]
-#[command(mut_arg("threads", |arg| arg.help("How many cars (threads) want to park")))]
+#[command(mut_arg("threads", |arg| arg.help("How many cars (threads) want to park, 2 to 1000")))]
 #[command(mut_arg("pause_ms", |arg| arg.help(
-    "How long each car stays parked, in ms (jittered by ±50%). It only widens the window in \
+    "How long each car stays parked, in ms, 0 to 100 (jittered by ±50%). It only widens the window in \
      which cars overlap, so the lot visibly fills up; the run takes about cars / spaces × pause"
 )))]
 struct Args {
@@ -61,8 +64,10 @@ struct Args {
     crowd: CrowdArgs,
     #[command(flatten)]
     common: CommonArgs,
-    /// How many parking spaces (the semaphore's initial value)
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..))]
+    #[command(flatten)]
+    seed: SeedArgs,
+    /// How many parking spaces (the semaphore's initial value), 1 to 1000
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=1000))]
     spaces: u16,
 }
 
@@ -76,23 +81,34 @@ struct Day {
 
 fn main() {
     let args = Args::parse();
-    let started = Instant::now();
+    let started = begin(&args.common);
+    // The cars park in rounds of `spaces`, a pause each.
+    let rounds = u32::from(args.crowd.threads).div_ceil(u32::from(args.spaces));
+    // Then the same cars once more with no limit: one more round.
+    within_budget::<Args>(args.common.pause() * (rounds + 1), "--threads ÷ --spaces × --pause-ms");
     let (cars, spaces) = (args.crowd.count(), usize::from(args.spaces));
     let pause = args.common.pause();
 
     heading(&format!("Part 1: {cars} cars, {spaces} spaces: Semaphore({spaces})"));
-    let day = parking_lot(cars, spaces, pause, &mut Rng::new(args.common.seed), args.common.quiet);
+    let day = parking_lot(cars, spaces, pause, &mut Rng::new(args.seed.seed), args.common.quiet);
     say("MainThread", format!("Maximum occupancy: {} of {spaces} spaces", day.max_inside));
     say("MainThread", format!("{} of {cars} cars found the lot full and waited", day.waited));
     say("MainThread", "for comparison, the same cars with no limit (Semaphore(cars)), not narrated:");
-    let unlimited = parking_lot(cars, cars, pause, &mut Rng::new(args.common.seed), true);
+    let unlimited = parking_lot(cars, cars, pause, &mut Rng::new(args.seed.seed), true);
     say("MainThread", format!("without the limit: up to {} cars inside at once", unlimited.max_inside));
 
     heading(&format!("Part 2: one release() too many, BoundedSemaphore({spaces})"));
     let (error, value) = too_many_releases(spaces);
 
     heading("What you saw");
-    let filled = if day.max_inside == spaces { "it filled up" } else { "it did not fill up this time" };
+    let filled = if day.max_inside == spaces {
+        "it filled up"
+    } else if args.common.pause_ms == 0 {
+        "it did not fill up this time: with --pause-ms 0 a car leaves almost as soon as it parks; \
+         try the default"
+    } else {
+        "it did not fill up this time: too few cars overlapped; try more --threads"
+    };
     point(format!(
         "Semaphore({spaces}) let at most {spaces} cars in at once: the most inside was {} ({filled}); \
          {} cars found it full and waited in line. Without the limit up to {} were inside.",
@@ -124,7 +140,10 @@ fn main() {
 fn parking_lot(cars: usize, spaces: usize, pause: Duration, rng: &mut Rng, quiet: bool) -> Day {
     let lot = Semaphore::new(spaces);
     let opening = Event::new(); // all cars start at once, when the lot opens
-    let inside = AtomicUsize::new(0);
+    // How many cars are inside. A car counts itself in or out and says so
+    // under this small lock, so the "N of M spaces taken" lines come out in
+    // the order the count changed (a plain atomic could print 5 before 4).
+    let inside = std::sync::Mutex::new(0usize);
     let max_inside = AtomicUsize::new(0);
     let waited = AtomicUsize::new(0);
     thread::scope(|s| {
@@ -142,17 +161,19 @@ fn parking_lot(cars: usize, spaces: usize, pause: Duration, rng: &mut Rng, quiet
                     }
                     lot.permit()
                 });
-                let now = inside.fetch_add(1, Relaxed) + 1;
-                max_inside.fetch_max(now, Relaxed);
-                if !quiet {
-                    say(&name, format!("parks:  {now} of {spaces} spaces taken"));
-                }
+                count(inside, 1, |now| {
+                    max_inside.fetch_max(now, Relaxed);
+                    if !quiet {
+                        say(&name, format!("parks:  {now} of {spaces} spaces taken"));
+                    }
+                });
                 // Sleep only to widen the window in which cars overlap.
                 thread::sleep(stay);
-                let now = inside.fetch_sub(1, Relaxed) - 1;
-                if !quiet {
-                    say(&name, format!("leaves: {now} of {spaces} spaces taken"));
-                }
+                count(inside, -1, |now| {
+                    if !quiet {
+                        say(&name, format!("leaves: {now} of {spaces} spaces taken"));
+                    }
+                });
                 drop(space); // parking.release()
             };
             start(s, None, car);
@@ -163,6 +184,14 @@ fn parking_lot(cars: usize, spaces: usize, pause: Duration, rng: &mut Rng, quiet
         opening.set();
     });
     Day { max_inside: max_inside.load(Relaxed), waited: waited.load(Relaxed) }
+}
+
+/// Adds `change` (+1 or -1) to the cars `inside` and runs `then` with the
+/// new count, all under the counter's lock.
+fn count(inside: &std::sync::Mutex<usize>, change: isize, then: impl FnOnce(usize)) {
+    let mut now = inside.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    *now = now.checked_add_signed(change).expect("a car leaves only after it parked");
+    then(*now);
 }
 
 /// Part 2: an extra release on a plain and on a bounded semaphore. Returns

@@ -56,12 +56,14 @@
 //!                                    # ...but not for the daemon: cut off
 //! ```
 //!
-//! Run: `cargo run -q --bin lesson-threads` (try `--steps 2`, `--pause-ms 20`).
+//! Run: `cargo run -q --bin lesson-threads`; knobs go after `--`, e.g.
+//! `cargo run -q --bin lesson-threads -- --steps 2 --pause-ms 20` (`-- --help` lists them all).
+//! The notes' section: 01 threads.
 
 use clap::Parser;
 use lockstep::Event;
 use lockstep::thread::{Thread, active_count, current_thread, enumerate, main_thread};
-use lockstep_lessons::{CommonArgs, finished, heading, line, point, say, your_turn};
+use lockstep_lessons::{CommonArgs, begin, finished, heading, line, point, say, within_budget, your_turn};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 // Relaxed: the counter is read for narration only; the process ending is
@@ -76,13 +78,14 @@ use std::time::{Duration, Instant};
 #[derive(Parser, Debug)]
 #[command(name = "lesson-threads", version)]
 #[command(mut_arg("pause_ms", |arg| arg.help(
-    "Pace of part 4, in ms: the daemon ticks every 4 pauses, the worker steps every 5 \
+    "Pace of part 4, in ms, 0 to 100: the daemon ticks every 4 pauses, the worker steps every 5 \
      (only to make the demo watchable)"
 )))]
 struct Args {
     #[command(flatten)]
     common: CommonArgs,
-    /// How many steps the non-daemon worker of part 4 takes after main returns
+    /// How many steps the non-daemon worker of part 4 takes after main
+    /// returns, 1 to 50
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u8).range(1..=50))]
     steps: u8,
     /// Internal: be the child process of part 4
@@ -102,7 +105,9 @@ fn main() {
         daemon_demo(pause, args.steps);
         return; // the child's main returns here: its daemon dies with it
     }
-    let started = Instant::now();
+    let started = begin(&args.common);
+    // Part 4's worker takes a step every 5 pauses.
+    within_budget::<Args>(pause * 5 * u32::from(args.steps), "--steps × --pause-ms");
 
     heading("Part 1: threads from a function");
     say("MainThread", format!("I am the main thread: current_thread().name = \"{}\"", my_name()));

@@ -8,7 +8,7 @@
 use clap::Parser;
 use lockstep_lessons::{LESSONS, line};
 
-/// Lists the lessons, in teaching order, with the command to run each.
+/// Lists the lessons, in the notes' order, with the command to run each.
 #[derive(Parser, Debug)]
 #[command(name = "lessons", version)]
 struct Args {
@@ -20,20 +20,22 @@ struct Args {
 fn main() {
     let args = Args::parse();
     if args.markdown {
-        line("| command | what it shows |");
-        line("|---|---|");
+        line("| command | what it shows | notes section | exercises |");
+        line("|---|---|---|---|");
         for lesson in LESSONS.iter().filter(|lesson| !lesson.upcoming) {
             line(lesson.readme_row());
         }
         return;
     }
-    line("lockstep's lessons, in teaching order. Each one runs on its own, narrates what");
-    line("every thread does, and ends with a \"What you saw\" summary. Try --help on any.");
+    line("lockstep's lessons, in the notes' order. Each one runs on its own, narrates what");
+    line("every thread does, and ends with a \"What you saw\" summary. Try --help on any;");
+    line("with cargo, knobs go after `--`: cargo run -q --bin lesson-race -- --threads 10");
     for (number, lesson) in LESSONS.iter().enumerate() {
         let soon = if lesson.upcoming { "  (coming soon)" } else { "" };
         line("");
         line(format!("{}. {}{soon}", number + 1, lesson.bin));
         line(format!("   {}", lesson.summary));
+        line(format!("   notes section: {}; exercises: {}", lesson.section, lesson.exercise_list()));
         line(format!("   $ {}", lesson.command()));
     }
 }

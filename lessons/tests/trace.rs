@@ -1,0 +1,154 @@
+//! A timeline of who holds what (issue 12, item 5): lockstep's `trace`
+//! feature emits every wait for, acquisition and release of a Lock, RLock
+//! or Semaphore permit through `tracing`, for library users as for the lessons;
+//! `--trace FILE` writes them as Chrome trace JSON, and `--timeline` charts
+//! them per thread at the end of each part.
+
+mod common;
+
+use common::run_ok;
+use std::sync::{Arc, Mutex};
+use tracing_subscriber::layer::{Context, SubscriberExt};
+
+const DEADLOCK: &str = env!("CARGO_BIN_EXE_lesson-deadlock");
+const LOCK: &str = env!("CARGO_BIN_EXE_lesson-lock");
+const EVENT: &str = env!("CARGO_BIN_EXE_lesson-event");
+const SEMAPHORE: &str = env!("CARGO_BIN_EXE_lesson-semaphore");
+
+/// Collects the `op` and `lock` fields of lockstep's events.
+struct Collect(Arc<Mutex<Vec<String>>>);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Collect {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        struct Fields(String);
+        impl tracing::field::Visit for Fields {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                if ["op", "lock", "thread"].contains(&field.name()) {
+                    self.0.push_str(&format!("{}={value:?} ", field.name()));
+                }
+            }
+        }
+        assert_eq!(event.metadata().target(), "lockstep");
+        let mut fields = Fields(String::new());
+        event.record(&mut fields);
+        self.0.lock().unwrap().push(fields.0.trim_end().to_string());
+    }
+}
+
+#[test]
+fn a_library_user_sees_waits_acquisitions_and_releases() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let subscriber = tracing_subscriber::registry().with(Collect(seen.clone()));
+    tracing::subscriber::with_default(subscriber, || {
+        let lock = lockstep::Lock::named("ledger");
+        lock.acquire();
+        assert!(!lock.acquire_timeout(std::time::Duration::from_millis(1)));
+        lock.release().unwrap();
+        let rlock = lockstep::RLock::named("books");
+        drop(rlock.lock());
+        let spaces = lockstep::Semaphore::new(1);
+        drop(spaces.permit());
+        assert!(spaces.acquire_timeout(std::time::Duration::ZERO)); // a free permit: taken
+        assert!(!spaces.try_acquire()); // none left: no event
+    });
+    let seen = seen.lock().unwrap();
+    // The test thread's lockstep name varies: only the ops and locks are checked.
+    let ops: Vec<String> =
+        seen.iter().map(|fields| fields.rsplit_once(" thread=").unwrap().0.to_string()).collect();
+    assert_eq!(
+        ops,
+        [
+            r#"op="acquired" lock="ledger""#,
+            r#"op="wait" lock="ledger""#,
+            r#"op="gave_up" lock="ledger""#,
+            r#"op="released" lock="ledger""#,
+            r#"op="acquired" lock="books""#,
+            r#"op="released" lock="books""#,
+            r#"op="acquired" lock="semaphore""#,
+            r#"op="released" lock="semaphore""#,
+            r#"op="acquired" lock="semaphore""#,
+        ]
+    );
+}
+
+#[test]
+fn trace_writes_chrome_json_with_the_deadlocks_events() {
+    let path = std::env::temp_dir().join(format!("lockstep-trace-{}.json", std::process::id()));
+    let file = path.to_str().unwrap();
+    run_ok(DEADLOCK, &["--threads", "2", "--detect-ms", "50", "--quiet", "--trace", file]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let _ = std::fs::remove_file(&path);
+    let events: Vec<serde_json::Value> = serde_json::from_str(&text).expect("Chrome trace JSON: an array");
+    let ours: Vec<&serde_json::Value> = events.iter().filter(|event| event["cat"] == "lockstep").collect();
+    assert!(ours.len() > 10, "{text}");
+    let has = |op: &str, lock: &str, thread: &str| {
+        ours.iter().any(|event| {
+            let args = &event["args"];
+            args["op"] == format!("{op:?}")
+                && args["lock"] == format!("{lock:?}")
+                && args["thread"] == format!("{thread:?}")
+        })
+    };
+    for thread in ["Thread-1", "Thread-2"] {
+        for op in ["wait", "acquired", "released"] {
+            assert!(has(op, "lockA", thread) || has(op, "lockB", thread), "no {op} by {thread}:\n{text}");
+        }
+    }
+    // MainThread's rescue: it released a lock of the cycle.
+    assert!(has("released", "lockA", "MainThread") || has("released", "lockB", "MainThread"), "{text}");
+    assert!(ours.iter().all(|event| event["ph"] == "i" && event["ts"].is_number()), "{text}");
+    assert!(ours.iter().any(|event| event["name"] == "lockA acquired"), "{text}");
+    // Thread names for the viewer's rows.
+    assert!(events.iter().any(|event| event["name"] == "thread_name" && event["args"]["name"] == "Thread-1"));
+}
+
+/// The rows of the first timeline in `output`: (thread, cells).
+fn first_timeline(output: &str) -> (String, Vec<(String, String)>) {
+    let mut lines = output.lines().skip_while(|line| !line.starts_with("timeline of this part"));
+    let title = lines.next().unwrap_or_else(|| panic!("no timeline:\n{output}")).to_string();
+    let rows = lines
+        .map_while(|line| line.split_once(" |"))
+        .map(|(name, cells)| (name.trim().to_string(), cells.trim_end_matches('|').to_string()))
+        .collect();
+    (title, rows)
+}
+
+#[test]
+fn timeline_shows_each_thread_holding_and_waiting() {
+    // The deadlock: each of the two holds one lock and waits for the other's.
+    let output = run_ok(DEADLOCK, &["--threads", "2", "--detect-ms", "50", "--quiet", "--timeline"]);
+    let (title, rows) = first_timeline(&output);
+    assert!(
+        title.contains("= holds/waits for lockA") && title.contains("= holds/waits for lockB"),
+        "{title}"
+    );
+    for thread in ["Thread-1", "Thread-2"] {
+        let cells = &rows.iter().find(|(name, _)| name == thread).unwrap_or_else(|| panic!("{output}")).1;
+        assert!(cells.chars().any(|c| c.is_ascii_uppercase()), "{thread} held nothing: {cells:?}\n{output}");
+        assert!(
+            cells.chars().any(|c| c.is_ascii_lowercase()),
+            "{thread} waited for nothing: {cells:?}\n{output}"
+        );
+    }
+    // One timeline per part: four parts before the summary.
+    assert_eq!(output.matches("timeline of this part").count(), 4, "{output}");
+
+    // The lock: five threads, each holding num_lock in turn.
+    let output = run_ok(LOCK, &["--threads", "5", "--wait-ms", "50", "--quiet", "--timeline"]);
+    let (title, rows) = first_timeline(&output);
+    assert!(title.contains("A/a = holds/waits for num_lock"), "{title}");
+    let holders = rows.iter().filter(|(_, cells)| cells.contains('A')).count();
+    assert_eq!(holders, 5, "{output}");
+
+    // A lesson with no Lock in a part says so.
+    let output = run_ok(EVENT, &["--quiet", "--timeline"]);
+    assert!(output.contains("timeline: no Lock, RLock or Semaphore was used in this part"), "{output}");
+
+    // The parking lot: cars wait for the semaphore, then hold a permit.
+    let output = run_ok(SEMAPHORE, &["--threads", "12", "--spaces", "3", "--quiet", "--timeline"]);
+    let (title, rows) = first_timeline(&output);
+    assert!(title.contains("= holds/waits for semaphore"), "{title}");
+    assert!(rows.iter().filter(|(_, cells)| cells.contains('a')).count() >= 1, "nobody waited:\n{output}");
+    // The 12 cars, then the same 12 with no limit: every row holds a permit.
+    assert!(rows.len() >= 12 && rows.iter().all(|(_, cells)| cells.contains('A')), "{output}");
+}

@@ -1,0 +1,94 @@
+//! The `trace` feature: every wait for, acquisition and release of a
+//! `Lock` or `RLock` as a `tracing` event, target `"lockstep"`, with the
+//! fields `op` (`"wait"`, `"acquired"`, `"gave_up"` after a wait that timed
+//! out, `"released"`), `lock` (its name, or `"?"`), `id` (its address) and
+//! `thread` (lockstep's name for the calling thread: `MainThread`,
+//! `Thread-N`, ...). A `Semaphore` reports its permits the same way (as
+//! `lock` "semaphore"). Any `tracing` subscriber can record them,
+//! e.g. tracing-chrome as Chrome trace JSON. Called from the hooks in
+//! [`crate::deadlock`] and from the primitive crates.
+//!
+//! With the feature off (the default) every function here is an empty
+//! inline function: zero cost.
+
+pub use imp::{acquired, released, waited, waiting};
+
+#[cfg(not(feature = "trace"))]
+mod imp {
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn waiting(_lock: usize, _name: Option<&'static str>) {}
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn waited(_lock: usize, _name: Option<&'static str>, _taken: bool) {}
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn acquired(_lock: usize, _name: Option<&'static str>) {}
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn released(_lock: usize) {}
+}
+
+#[cfg(feature = "trace")]
+mod imp {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, PoisonError};
+
+    /// Lock id → its name, so a release (which knows only the id) is
+    /// reported by name too.
+    static NAMES: Mutex<Option<HashMap<usize, &'static str>>> = Mutex::new(None);
+
+    /// The name of `lock`: `name` when the caller knows it (remembered for
+    /// the release; a new lock may live where a dropped one did, so the
+    /// latest wins, and an unnamed one forgets the old name), else the
+    /// remembered one.
+    fn name_of(lock: usize, name: Option<&'static str>, known: bool) -> &'static str {
+        let mut names = NAMES.lock().unwrap_or_else(PoisonError::into_inner);
+        let names = names.get_or_insert_with(HashMap::new);
+        match (known, name) {
+            (true, Some(name)) => {
+                names.insert(lock, name);
+                name
+            }
+            (true, None) => {
+                names.remove(&lock);
+                "?"
+            }
+            (false, _) => names.get(&lock).copied().unwrap_or("?"),
+        }
+    }
+
+    /// Emits one event; `known`: `name` is the lock's own (not a release).
+    fn emit(op: &'static str, lock: usize, name: Option<&'static str>, known: bool) {
+        // Nobody listening: not even the name lookups.
+        if !tracing::enabled!(target: "lockstep", tracing::Level::TRACE) {
+            return;
+        }
+        let thread = crate::threads::current_name();
+        tracing::event!(
+            target: "lockstep",
+            tracing::Level::TRACE,
+            op,
+            lock = name_of(lock, name, known),
+            id = lock,
+            thread = thread.as_str()
+        );
+    }
+
+    #[doc(hidden)]
+    pub fn waiting(lock: usize, name: Option<&'static str>) {
+        emit("wait", lock, name, true);
+    }
+
+    pub fn waited(lock: usize, name: Option<&'static str>, taken: bool) {
+        emit(if taken { "acquired" } else { "gave_up" }, lock, name, true);
+    }
+
+    pub fn acquired(lock: usize, name: Option<&'static str>) {
+        emit("acquired", lock, name, true);
+    }
+
+    pub fn released(lock: usize) {
+        emit("released", lock, None, false);
+    }
+}

@@ -5,6 +5,7 @@
 use crate::{FutureError, Panic};
 use lockstep_lock::Mutex;
 use lockstep_queue::SimpleQueue;
+use lockstep_sync::SpinWait;
 use lockstep_sync::atomic::AtomicUsize;
 use lockstep_sync::atomic::Ordering::{Acquire, Relaxed};
 use lockstep_sync::cell::UnsafeCell;
@@ -281,10 +282,17 @@ impl<T> Future<T> {
     /// Waits until the future is done or `deadline` passes (`None`:
     /// never); whether it is done.
     pub(crate) fn wait_until(&self, deadline: Option<Instant>) -> bool {
+        // A task submitted and waited for at once (`submit(f).result()`)
+        // often finishes within microseconds: spin a little before paying
+        // for a park and the completer's unpark (never under loom).
+        let mut spin = SpinWait::new();
         loop {
             let state = self.load();
             if is_done(state) {
                 return true;
+            }
+            if state & WAITING == 0 && spin.spin() {
+                continue;
             }
             // Relaxed: announcing a waiter publishes nothing.
             if state & WAITING == 0

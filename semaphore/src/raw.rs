@@ -4,7 +4,7 @@ use lockstep_sync::atomic::AtomicUsize;
 use lockstep_sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use lockstep_sync::park::{self, ParkResult};
 use lockstep_sync::trace;
-use lockstep_sync::{ReleaseError, SpinWait, deadline};
+use lockstep_sync::{Backoff, ReleaseError, SpinWait, deadline};
 use std::time::{Duration, Instant};
 
 /// What the `trace` feature calls a semaphore (they have no names).
@@ -55,19 +55,40 @@ impl RawSemaphore {
     }
 
     /// Takes a permit if one is free (not reported: the callers report).
+    /// Uncontended, one load and one CAS; a lost race backs off (below).
     #[inline]
     fn take(&self) -> bool {
         // Relaxed: the CAS below orders.
-        let mut state = self.state.load(Relaxed);
+        let state = self.state.load(Relaxed);
+        if state < PERMIT {
+            return false;
+        }
+        // Acquire: pairs with `release`'s Release, so the releaser's writes
+        // are visible to whoever takes its permit.
+        match self.state.compare_exchange_weak(state, state - PERMIT, Acquire, Relaxed) {
+            Ok(_) => true,
+            Err(_) => self.take_contended(),
+        }
+    }
+
+    /// `take` after a lost CAS. Retrying at once is what made sustained
+    /// contention slow (issue 14: with 2 permits and 8 threads, two thirds
+    /// of the time went to these CASes, every one bouncing the line between
+    /// the cores): the loser backs off, so the winner keeps the line for a
+    /// few more acquire/release cycles.
+    #[cold]
+    fn take_contended(&self) -> bool {
+        let backoff = Backoff::new();
         loop {
+            backoff.spin();
+            // Relaxed: the CAS below orders.
+            let state = self.state.load(Relaxed);
             if state < PERMIT {
                 return false;
             }
-            // Acquire: pairs with `release`'s Release, so the releaser's
-            // writes are visible to whoever takes its permit.
-            match self.state.compare_exchange_weak(state, state - PERMIT, Acquire, Relaxed) {
-                Ok(_) => return true,
-                Err(now) => state = now,
+            // Acquire: as in `take`.
+            if self.state.compare_exchange_weak(state, state - PERMIT, Acquire, Relaxed).is_ok() {
+                return true;
             }
         }
     }
@@ -105,6 +126,7 @@ impl RawSemaphore {
         if n == 0 {
             return Ok(());
         }
+        let backoff = Backoff::new();
         // Relaxed: the CAS below orders.
         let mut state = self.state.load(Relaxed);
         loop {
@@ -124,7 +146,12 @@ impl RawSemaphore {
                 Relaxed,
             ) {
                 Ok(_) => break,
-                Err(now) => state = now,
+                Err(_) => {
+                    // A lost race backs off, as `take_contended` does.
+                    backoff.spin();
+                    // Relaxed: the CAS orders.
+                    state = self.state.load(Relaxed);
+                }
             }
         }
         if state & WAITERS != 0 {

@@ -25,6 +25,7 @@
 //! | [`cell`] | a thin `std::cell::UnsafeCell` wrapper | `loom::cell::UnsafeCell` (race-checked) | the same | the std wrapper |
 //! | [`park`] | `parking_lot_core`'s global parking lot (FIFO queues keyed by address, timeouts) | a small parking lot on the checker's `Mutex` and `thread::park`, same API | the same | the same, on shuttle's types |
 //! | [`SpinWait`] | `parking_lot_core::SpinWait` (bounded: ~10 rounds, then the caller parks) | never spins, so models stay small | the same | the same |
+//! | [`Backoff`] | `crossbeam_utils::Backoff::spin` (2⁰…2⁶ pauses, never yields) | no pause: a model's steps are its atomics | the same | the same |
 //! | [`thread_id`] | a process-unique number per thread | the same, per loom thread | the same | the same, per shuttle thread |
 //! | `threads` (hidden: `lockstep-thread`'s plumbing) | `std::thread::Builder`, libc's `atexit`, `gettid` | loom's `thread::Builder`; no exit hook | the same | shuttle's `thread::Builder`; no exit hook |
 //!
@@ -81,6 +82,7 @@ mod error;
 #[cfg(any(loom, shuttle))]
 mod model;
 pub mod park;
+mod spin;
 #[doc(hidden)]
 pub mod threads;
 #[doc(hidden)]
@@ -88,6 +90,7 @@ pub mod trace;
 pub mod wait_queue;
 
 pub use error::ReleaseError;
+pub use spin::{Backoff, SpinWait};
 
 /// Atomic types and `Ordering`: std's, loom's (unchanged on the plain leg,
 /// every access an RMW on the `loom_rmw` leg) or shuttle's.
@@ -157,67 +160,6 @@ pub mod cell {
         pub fn into_inner(self) -> T {
             self.0.into_inner()
         }
-    }
-}
-
-/// Bounded spinning before a thread parks: a few rounds of `spin_loop`, then
-/// `yield`, then give up so the caller parks. Under loom or shuttle it never
-/// spins: a spin is only extra steps for the model to explore.
-///
-/// ```
-/// let mut spin = lockstep_sync::SpinWait::new();
-/// let mut rounds = 0;
-/// while spin.spin() {
-///     rounds += 1;
-/// }
-/// assert!(rounds <= 10);
-/// ```
-#[derive(Default)]
-pub struct SpinWait {
-    #[cfg(not(any(loom, shuttle)))]
-    inner: parking_lot_core::SpinWait,
-    /// Rounds spun so far (parking_lot_core's SpinWait gives up after 10).
-    #[cfg(not(any(loom, shuttle)))]
-    rounds: u32,
-}
-
-impl SpinWait {
-    /// A fresh spinner.
-    pub fn new() -> SpinWait {
-        SpinWait::default()
-    }
-
-    /// Spins once more and returns `true`, or returns `false` when the caller
-    /// should stop spinning and park.
-    #[inline]
-    pub fn spin(&mut self) -> bool {
-        #[cfg(not(any(loom, shuttle)))]
-        let spun = {
-            self.rounds = self.rounds.saturating_add(1);
-            self.inner.spin()
-        };
-        #[cfg(any(loom, shuttle))]
-        let spun = false;
-        spun
-    }
-
-    /// Whether the next [`spin`](Self::spin) would spin rather than tell
-    /// the caller to park: for callers that must give something up (a
-    /// lock) before spinning. Always `false` under loom or shuttle.
-    ///
-    /// ```
-    /// let mut spin = lockstep_sync::SpinWait::new();
-    /// while spin.will_spin() {
-    ///     assert!(spin.spin());
-    /// }
-    /// assert!(!spin.spin());
-    /// ```
-    #[inline]
-    pub fn will_spin(&self) -> bool {
-        #[cfg(not(any(loom, shuttle)))]
-        return self.rounds < 10;
-        #[cfg(any(loom, shuttle))]
-        return false;
     }
 }
 

@@ -56,7 +56,15 @@ pub(crate) struct Lists<T> {
     pub(crate) watchers: Vec<(Arc<SimpleQueue<usize>>, usize)>,
 }
 
-pub(crate) struct Inner<T> {
+/// What a future's allocation carries after its own fields: the task an
+/// executor runs for it (see `shared::TaskCell`), so that a submitted task
+/// costs one allocation, not two; nothing (`()`) for `Future::new`. A
+/// `Future` sees it only as this trait object and never touches it.
+pub(crate) trait Tail: Send + Sync {}
+
+impl<X: Send + Sync + ?Sized> Tail for X {}
+
+pub(crate) struct Inner<T, K: ?Sized = dyn Tail> {
     /// `STATE` bits (`PENDING` … `CANCELLED`) | `WAITING` | `LISTED`.
     pub(crate) state: AtomicUsize,
     /// Written once, by the setter that moved the state to `COMPLETING`;
@@ -65,15 +73,18 @@ pub(crate) struct Inner<T> {
     /// May only be pushed to while the state is not done, and is taken
     /// (emptied for good) by the transition to a done state.
     pub(crate) lists: Mutex<Lists<T>>,
+    /// The task, for the executor's queue entry only (`Tail`).
+    pub(crate) task: K,
 }
 
 // SAFETY: the outcome is written by one thread (the `COMPLETING` owner)
 // before the Release store of `FINISHED`, then only read through `&T`, by
 // any thread (so `T: Sync`); it is moved in from and dropped on any thread
-// (so `T: Send`). The lists are behind a `Mutex` and hold `Send` closures.
-unsafe impl<T: Send + Sync> Sync for Inner<T> {}
+// (so `T: Send`). The lists are behind a `Mutex` and hold `Send` closures;
+// the tail is `Send + Sync` itself.
+unsafe impl<T: Send + Sync, K: ?Sized + Send + Sync> Sync for Inner<T, K> {}
 // SAFETY: as above.
-unsafe impl<T: Send + Sync> Send for Inner<T> {}
+unsafe impl<T: Send + Sync, K: ?Sized + Send + Sync> Send for Inner<T, K> {}
 
 /// Python's `concurrent.futures.Future`: the result of a task that may not
 /// have run yet. A cheap `Clone` handle; every clone is the same future.
@@ -117,13 +128,18 @@ impl<T> Future<T> {
     /// assert!(!future.done() && !future.running() && !future.cancelled());
     /// ```
     pub fn new() -> Future<T> {
+        Future { inner: Future::<T>::carrying(()) }
+    }
+
+    /// A new pending future's allocation with `task` after its fields.
+    pub(crate) fn carrying<K>(task: K) -> Arc<Inner<T, K>> {
         let lists = Lists { callbacks: Vec::new(), watchers: Vec::new() };
-        let inner = Inner {
+        Arc::new(Inner {
             state: AtomicUsize::new(PENDING),
             outcome: UnsafeCell::new(None),
             lists: Mutex::new(lists),
-        };
-        Future { inner: Arc::new(inner) }
+            task,
+        })
     }
 
     /// The state word, Acquire: a caller that sees `FINISHED` may read the

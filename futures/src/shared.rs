@@ -2,35 +2,58 @@
 //! workers' loop: CPython's `ThreadPoolExecutor` internals.
 
 use crate::SubmitError;
-use crate::future::Future;
+use crate::future::{Future, Inner};
 use crate::panic::{self, Panic};
 use lockstep_lock::Mutex;
 use lockstep_queue::Queue;
 use lockstep_semaphore::Semaphore;
 use lockstep_sync::atomic::AtomicBool;
 use lockstep_sync::atomic::Ordering::Relaxed;
+use lockstep_sync::cell::UnsafeCell;
 use lockstep_thread::{Thread, current_thread};
 use std::sync::Arc;
 
-/// One queued task, its type erased: the work queue holds these.
-pub(crate) trait Work: Send {
+/// One queued task, its type erased: the work queue holds these. Each is
+/// the task's future itself (`Inner<T, TaskCell<F>>`, one allocation), and
+/// the queue's entry is the only handle that reaches the task in it.
+pub(crate) trait Work: Send + Sync {
     /// Runs the task (unless its future was cancelled) and completes the
     /// future; the worker counts as idle as soon as the task returns.
-    fn run(self: Box<Self>, idle: &Idle);
+    fn run(self: Arc<Self>, idle: &Idle);
     /// Cancels the future: the task never runs.
-    fn cancel(self: Box<Self>);
+    fn cancel(self: Arc<Self>);
     /// Finishes the future as `Broken`: the task never runs.
-    fn set_broken(self: Box<Self>);
+    fn set_broken(self: Arc<Self>);
 }
 
-struct Task<T, F> {
-    future: Future<T>,
-    task: F,
+/// A submitted task, in its future's allocation until a worker takes it.
+pub(crate) struct TaskCell<F>(UnsafeCell<Option<F>>);
+
+// SAFETY: only the holder of the future's queue entry (one `Arc<dyn
+// Work>`, consumed by `run`, `cancel` or `set_broken`) touches the cell, and
+// only once; `Future` handles on other threads never do (they see the
+// allocation's tail as `dyn Tail`). So sharing it only moves `F` between
+// threads, which `F: Send` allows.
+unsafe impl<F: Send> Sync for TaskCell<F> {}
+
+impl<T, F> Inner<T, TaskCell<F>> {
+    /// Takes the task out (drops it with the result, if not run).
+    fn take_task(&self) -> Option<F> {
+        // SAFETY: see `TaskCell`'s `Sync`: we are the queue entry's holder.
+        self.task.0.with_mut(|task| unsafe { (*task).take() })
+    }
 }
 
-impl<T: Send + Sync + 'static, F: FnOnce() -> T + Send> Work for Task<T, F> {
-    fn run(self: Box<Self>, idle: &Idle) {
-        let Task { future, task } = *self;
+impl<T, F> Work for Inner<T, TaskCell<F>>
+where
+    T: Send + Sync + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    fn run(self: Arc<Self>, idle: &Idle) {
+        let task = self.take_task();
+        let future = Future { inner: self };
+        // Never `None`: this entry is the only one, and it runs once.
+        let Some(task) = task else { return idle.release() };
         if future.set_running_or_notify_cancel() != Ok(true) {
             idle.release();
             return;
@@ -45,12 +68,14 @@ impl<T: Send + Sync + 'static, F: FnOnce() -> T + Send> Work for Task<T, F> {
         };
     }
 
-    fn cancel(self: Box<Self>) {
-        self.future.cancel();
+    fn cancel(self: Arc<Self>) {
+        drop(self.take_task());
+        Future { inner: self }.cancel();
     }
 
-    fn set_broken(self: Box<Self>) {
-        self.future.set_broken();
+    fn set_broken(self: Arc<Self>) {
+        drop(self.take_task());
+        Future { inner: self }.set_broken();
     }
 }
 
@@ -95,7 +120,7 @@ pub(crate) struct Control {
 /// The state the executor and its workers share.
 pub(crate) struct Shared {
     /// The work queue; `shutdown` shuts it (soft), so workers drain it and exit.
-    pub(crate) queue: Queue<Box<dyn Work>>,
+    pub(crate) queue: Queue<Arc<dyn Work>>,
     /// "An idle worker exists" (CPython's `_idle_semaphore`).
     pub(crate) idle: Idle,
     pub(crate) control: Mutex<Control>,
@@ -111,12 +136,13 @@ impl Shared {
         T: Send + Sync + 'static,
         F: FnOnce() -> T + Send + 'static,
     {
-        let future = Future::new();
-        self.submit_work(Box::new(Task { future: future.clone(), task }))?;
+        let inner = Future::<T>::carrying(TaskCell(UnsafeCell::new(Some(task))));
+        let future = Future { inner: inner.clone() };
+        self.submit_work(inner)?;
         Ok(future)
     }
 
-    fn submit_work(self: &Arc<Self>, work: Box<dyn Work>) -> Result<(), SubmitError> {
+    fn submit_work(self: &Arc<Self>, work: Arc<dyn Work>) -> Result<(), SubmitError> {
         let mut control = self.control.lock();
         if control.broken {
             return Err(SubmitError::Broken);
@@ -176,7 +202,7 @@ impl Shared {
         }
     }
 
-    fn drain(&self) -> Vec<Box<dyn Work>> {
+    fn drain(&self) -> Vec<Arc<dyn Work>> {
         let mut drained = Vec::new();
         while let Ok(work) = self.queue.try_get() {
             drained.push(work);

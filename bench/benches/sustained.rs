@@ -24,7 +24,8 @@
 //!
 //! `cargo bench -p lockstep-bench --bench sustained -- --runs 5` (about a
 //! minute on 2 cores; `--only sem|queue|pq` runs one scenario, `--threads
-//! 4,8` only those thread or producer counts). Run it with
+//! 4,8` only those thread or producer counts, `--alone` lockstep only, for
+//! a profiler). Run it with
 //! nothing else on the machine: two cores shared with a build measure the
 //! build.
 
@@ -204,6 +205,8 @@ fn median<T: PartialOrd + Copy>(mut values: Vec<T>) -> T {
 /// of the per-round ratios with their range, and the context switches of
 /// one untimed run of the first two.
 fn race(row: &str, runs: usize, contestants: &[Contestant<'_>]) {
+    // `--alone`: lockstep's contestant only, e.g. under a profiler.
+    let contestants = if std::env::args().any(|a| a == "--alone") { &contestants[..1] } else { contestants };
     let mut times = vec![Vec::new(); contestants.len()];
     for _ in 0..runs {
         for (times, c) in times.iter_mut().zip(contestants) {

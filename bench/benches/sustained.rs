@@ -11,7 +11,8 @@
 //!   contestant checks, untimed, that the consumers' sum is the producers'.
 //! - `PriorityQueue` with [`RESIDENT`] items resident: each thread does
 //!   put+get [`PQ_STEPS`] times, against a `parking_lot::Mutex<BinaryHeap>`
-//!   of the same (item, insertion number) entry with `Condvar`s.
+//!   with `Condvar`s, of the same (item, insertion number) entry, and of
+//!   plain items (not stable: what the 1.2x target is against).
 //!
 //! Prints, per row, the median of `--runs` interleaved timings per
 //! contestant, the ratio lockstep / each yardstick (the median of the
@@ -135,6 +136,21 @@ impl Container for StableHeap {
     }
     fn len(&self) -> usize {
         self.heap.len()
+    }
+}
+
+/// A plain heap of the items, without the insertion number: not stable
+/// (equal items leave in any order), the cheapest a Rust user could pick.
+impl Container for BinaryHeap<Reverse<u64>> {
+    type Item = u64;
+    fn push(&mut self, item: u64) {
+        BinaryHeap::push(self, Reverse(item));
+    }
+    fn pop(&mut self) -> Option<u64> {
+        BinaryHeap::pop(self).map(|Reverse(item)| item)
+    }
+    fn len(&self) -> usize {
+        BinaryHeap::len(self)
     }
 }
 
@@ -375,11 +391,25 @@ fn priority(runs: usize, counts: &[usize]) {
                 },
             ),
             contestant(
-                "parking_lot",
+                "parking_lot (item, seq)",
                 threads,
                 PQ_STEPS,
                 || {
                     let q = PlQueue::<StableHeap>::new(usize::MAX);
+                    (0..RESIDENT).for_each(|i| q.put(i * 7919 % 1000));
+                    q
+                },
+                |q, thread| {
+                    q.put(thread as u64 * 131 % 1000);
+                    q.get();
+                },
+            ),
+            contestant(
+                "parking_lot u64",
+                threads,
+                PQ_STEPS,
+                || {
+                    let q = PlQueue::<BinaryHeap<Reverse<u64>>>::new(usize::MAX);
                     (0..RESIDENT).for_each(|i| q.put(i * 7919 % 1000));
                     q
                 },

@@ -41,9 +41,9 @@
 //! The notes' section: 13 pools.
 
 use clap::Parser;
-use lockstep::Mutex;
 use lockstep::futures::ThreadPoolExecutor;
 use lockstep::thread::current_thread;
+use lockstep::{Event, Mutex};
 use lockstep_lessons::{
     CommonArgs, Rng, SeedArgs, begin, finished, heading, point, say, start, within_budget, your_turn,
 };
@@ -245,6 +245,7 @@ fn done_callbacks(
     }
     let finishes: Arc<Mutex<Vec<Finish>>> = Arc::default();
     let callbacks: Arc<Mutex<Vec<Callback>>> = Arc::default();
+    let all_called = Arc::new(Event::new());
     let submitted: Vec<usize> = (1..=tasks).collect();
     let futures: Vec<_> = submitted
         .iter()
@@ -266,12 +267,16 @@ fn done_callbacks(
                 "MainThread",
                 format!("submit(task {n}, {} ms); add_done_callback(report)", work.as_millis()),
             );
-            let callbacks = callbacks.clone();
+            let (callbacks, all_called) = (callbacks.clone(), all_called.clone());
             future.add_done_callback(move |future| {
                 let thread = current_thread().name();
                 let (result, worker) = future.result().expect("the task does not panic").clone();
                 say(&thread, format!("callback: task {n}'s future is done, result() = {result}"));
-                callbacks.lock().push(Callback { task: n, thread, worker });
+                let mut callbacks = callbacks.lock();
+                callbacks.push(Callback { task: n, thread, worker });
+                if callbacks.len() == tasks {
+                    all_called.set(); // the last one
+                }
             });
             future
         })
@@ -279,10 +284,7 @@ fn done_callbacks(
     for future in &futures {
         let _ = future.result();
     }
-    // The callbacks run after the result is set: wait until all have.
-    while callbacks.lock().len() < tasks {
-        thread::sleep(Duration::from_millis(1)); // polling interval only
-    }
+    all_called.wait(); // the callbacks run after the result is set: wait until all have
     say("MainThread", "all results are in");
     let (finishes, callbacks) = (finishes.lock().clone(), callbacks.lock().clone());
     (submitted, finishes, callbacks)
@@ -311,9 +313,12 @@ fn on_a_done_future(pool: &ThreadPoolExecutor) -> (String, bool) {
     seen.unwrap_or_default()
 }
 
+/// What part 4's callback saw: the exception's message, and its own thread.
+type Saw = (Option<String>, String);
+
 /// Part 4: a task that panics after a little work; its callback reads
 /// `exception()`. Returns what the callback saw and the task's thread.
-fn after_a_panic(pool: &ThreadPoolExecutor, pause: Duration) -> (Option<String>, String) {
+fn after_a_panic(pool: &ThreadPoolExecutor, pause: Duration) -> Saw {
     let future = pool
         .submit(move || -> usize {
             say(&current_thread().name(), "task: return 1 / 0");
@@ -323,22 +328,20 @@ fn after_a_panic(pool: &ThreadPoolExecutor, pause: Duration) -> (Option<String>,
         })
         .expect("the pool is running");
     say("MainThread", "f = submit(fails); f.add_done_callback(report)");
-    let seen: Arc<Mutex<Option<(Option<String>, String)>>> = Arc::default();
-    let slot = seen.clone();
+    let seen: Arc<Mutex<Option<Saw>>> = Arc::default();
+    let called = Arc::new(Event::new());
+    let (slot, calling) = (seen.clone(), called.clone());
     future.add_done_callback(move |future| {
         let thread = current_thread().name();
         let exception = future.exception().ok().flatten().map(|panic| panic.message().to_string());
         say(&thread, format!("callback: f.exception() = {exception:?}; f.result() = {:?}", future.result()));
         *slot.lock() = Some((exception, thread));
+        calling.set();
     });
     say("MainThread", format!("f.result() = {:?}", future.result()));
-    // The callbacks run once the future is done, maybe just after result() returns.
-    loop {
-        if let Some(seen) = seen.lock().clone() {
-            return seen;
-        }
-        thread::sleep(Duration::from_millis(1)); // polling interval only
-    }
+    called.wait(); // the callbacks run once the future is done, maybe just after result() returns
+    let seen = seen.lock().clone();
+    seen.unwrap_or_default()
 }
 
 /// Part 4's panic is the lesson's point, not an accident: keep Rust's

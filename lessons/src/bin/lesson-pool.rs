@@ -34,6 +34,11 @@
 //! Part 3's `map` finishes the short later items first, yet yields in input
 //! order. Part 4: `shutdown(wait=True)` vs `wait=False`.
 //!
+//! `--timeline` shows the one lockstep primitive the executor waits on
+//! here: its idle-worker `Semaphore` (CPython's `_idle_semaphore`), whose
+//! permit a `submit` takes from an idle worker and the worker gives back
+//! when its task returns; the work queue and the futures wait without one.
+//!
 //! Run: `cargo run -q --bin lesson-pool`; knobs go after `--`, e.g.
 //! `cargo run -q --bin lesson-pool -- --workers 2 --tasks 6 --seed 3` (`-- --help` lists them all).
 //! The notes' section: 13 pools.

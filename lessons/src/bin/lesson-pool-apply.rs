@@ -228,16 +228,26 @@ fn main() {
          the callback ran {} times, {}. After close(), apply_async() was refused ({}).",
         async_workers.len(),
         ms(async_total),
-        if async_total < apply_total && !pause.is_zero() {
+        if pause.is_zero() {
+            format!(
+                " (part 1: {}; with --pause-ms 0 the tasks do not work at all, so there was nothing to overlap)",
+                ms(apply_total)
+            )
+        } else if processes.min(tasks) == 1 {
+            format!(
+                " (part 1: {}; with {} one task runs at a time either way)",
+                ms(apply_total),
+                if processes == 1 { "--processes 1" } else { "--tasks 1" }
+            )
+        } else if async_total < apply_total {
             format!(
                 ", {:.1}× faster than part 1",
                 apply_total.as_secs_f64() / async_total.as_secs_f64().max(1e-9)
             )
         } else {
             format!(
-                " (part 1: {}; with --pause-ms {} the tasks hardly work, so there was little to overlap)",
-                ms(apply_total),
-                args.common.pause_ms
+                " (part 1: {}; not faster: unexpected, the machine must have stalled the lesson this run)",
+                ms(apply_total)
             )
         },
         got.iter().flatten().count(),

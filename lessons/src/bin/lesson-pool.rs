@@ -219,7 +219,23 @@ fn main() {
         }
     ));
     let faster = sync_total.as_secs_f64() / async_total.as_secs_f64().max(1e-9);
-    point(if async_total < sync_total && pause > Duration::ZERO {
+    point(if pause.is_zero() {
+        format!(
+            "Part 2 took {} and part 1 {}: with --pause-ms 0 the tasks do not wait at all, so \
+             there was nothing to overlap and both totals are overhead; run with the default \
+             pause to see the difference.",
+            ms(async_total),
+            ms(sync_total)
+        )
+    } else if workers.min(tasks) == 1 {
+        format!(
+            "Part 2 took {} and part 1 {}: with {} there is only one task at a time to run either \
+             way, so submitting them all first cannot help; try the defaults.",
+            ms(async_total),
+            ms(sync_total),
+            if workers == 1 { "--workers 1" } else { "--tasks 1" }
+        )
+    } else if async_total < sync_total {
         format!(
             "Part 2: submitting all {tasks} first let {} workers wait at the same time: {} instead \
              of {} ({faster:.1}× faster), about the busiest worker's share ({}), not the sum.",
@@ -230,17 +246,16 @@ fn main() {
         )
     } else {
         format!(
-            "Part 2 took {} and part 1 {}: with --pause-ms {} the tasks hardly wait, so there was \
-             little to overlap and the totals are mostly overhead; run with the default pause to \
-             see the difference.",
+            "Part 2 took {}, no less than part 1's {} (unexpected: its busiest worker had only {} \
+             of work; the machine must have stalled the lesson this run).",
             ms(async_total),
             ms(sync_total),
-            args.common.pause_ms
+            ms(busiest(&async_log))
         )
     });
     point(format!(
-        "Worker names: {} of max_workers={workers} in part 2, {async_names:?}: the first took the \
-         idle worker left from part 1, and a new thread started only while no worker was idle; \
+        "Worker names: {} of max_workers={workers} in part 2, {async_names:?}: the first submit found \
+         part 1's worker idle, so no thread started for it, and a new one started only while no worker was idle; \
          never more than {workers}. Each worker took the next queued task as soon as it was done.",
         if async_names.len() <= workers {
             format!("{}", async_names.len())

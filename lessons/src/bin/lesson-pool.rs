@@ -22,8 +22,12 @@
 //! for result in pool.map(task, range(1, 11)):        # Part 3: in input order
 //!     print(result)
 //!
-//! pool.shutdown(wait=True)                           # Part 4: returns when all are done
-//! pool.shutdown(wait=False)                          # returns at once; queued tasks still run
+//! pool.shutdown()                                    # `with ThreadPoolExecutor(4) as pool:` ends
+//!
+//! pool = ThreadPoolExecutor(4)                       # Part 4, twice: a fresh pool, ten tasks, then
+//! futures = [pool.submit(task, n) for n in range(1, 11)]
+//! pool.shutdown(wait=True)                           # returns when all are done, or
+//! pool.shutdown(wait=False)                          # returns at once; the queued tasks still run
 //! pool.submit(task, 11)                              # RuntimeError: cannot schedule new futures after shutdown
 //! ```
 //!
@@ -34,10 +38,13 @@
 //! Part 3's `map` finishes the short later items first, yet yields in input
 //! order. Part 4: `shutdown(wait=True)` vs `wait=False`.
 //!
-//! `--timeline` shows the one lockstep primitive the executor waits on
-//! here: its idle-worker `Semaphore` (CPython's `_idle_semaphore`), whose
-//! permit a `submit` takes from an idle worker and the worker gives back
-//! when its task returns; the work queue and the futures wait without one.
+//! `--timeline` shows the one traced primitive the executor uses here: its
+//! idle-worker `Semaphore` (CPython's `_idle_semaphore`). A worker gives a
+//! permit back when its task returns, and a `submit` takes it (without
+//! waiting) to hand the next task to that idle worker instead of starting
+//! a thread; the chart draws the permit on MainThread's row, from that
+//! `submit` to the worker's release. The work queue and the futures park
+//! without a Lock, RLock or Semaphore, so they do not show.
 //!
 //! Run: `cargo run -q --bin lesson-pool`; knobs go after `--`, e.g.
 //! `cargo run -q --bin lesson-pool -- --workers 2 --tasks 6 --seed 3` (`-- --help` lists them all).

@@ -88,7 +88,7 @@ fn main() {
 
     heading(&format!("Part 2: add_done_callback on {tasks} futures of ThreadPoolExecutor({tasks})"));
     let pool = ThreadPoolExecutor::new(tasks);
-    let (submitted, finishes, callbacks) = done_callbacks(&pool, tasks, pause, &mut rng);
+    let (submitted, finish_order, callbacks) = done_callbacks(&pool, tasks, pause, &mut rng);
 
     heading("Part 3: add_done_callback on a future that is already done");
     let (late_thread, ran_before_return) = on_a_done_future(&pool);
@@ -111,7 +111,6 @@ fn main() {
             by_hand.callback_thread, by_hand.result, by_hand.main_went_on_first, args.common.pause_ms
         )
     });
-    let finish_order: Vec<usize> = finishes.iter().map(|finish| finish.task).collect();
     let callback_order: Vec<usize> = callbacks.iter().map(|callback| callback.task).collect();
     let by_workers = callbacks.iter().filter(|callback| callback.thread == callback.worker).count();
     point(if callback_order == finish_order && callback_order != submitted {
@@ -213,12 +212,6 @@ fn by_hand(pause: Duration) -> ByHand {
     }
 }
 
-/// A task that finished (the records are kept in finishing order).
-#[derive(Debug, Clone)]
-struct Finish {
-    task: usize,
-}
-
 /// A callback that ran: for which task, in which thread, and which
 /// worker ran that task.
 #[derive(Debug, Clone)]
@@ -235,7 +228,7 @@ fn done_callbacks(
     tasks: usize,
     pause: Duration,
     rng: &mut Rng,
-) -> (Vec<usize>, Vec<Finish>, Vec<Callback>) {
+) -> (Vec<usize>, Vec<usize>, Vec<Callback>) {
     // Task n works `lengths[n - 1]` × 4 pauses: a seeded shuffle of 1..=tasks
     // (reversed if the shuffle left it in order, so the order shows).
     let mut lengths: Vec<u32> = (1..=u32::try_from(tasks).unwrap_or(1)).collect();
@@ -243,7 +236,7 @@ fn done_callbacks(
     if lengths.is_sorted() {
         lengths.reverse();
     }
-    let finishes: Arc<Mutex<Vec<Finish>>> = Arc::default();
+    let finishes: Arc<Mutex<Vec<usize>>> = Arc::default(); // task numbers, as they finish
     let callbacks: Arc<Mutex<Vec<Callback>>> = Arc::default();
     let all_called = Arc::new(Event::new());
     let submitted: Vec<usize> = (1..=tasks).collect();
@@ -259,7 +252,7 @@ fn done_callbacks(
                     thread::sleep(work);
                     let worker = current_thread().name();
                     say(&worker, format!("task {n} done after {} ms", work.as_millis()));
-                    finishes.lock().push(Finish { task: n });
+                    finishes.lock().push(n);
                     (n * n, worker)
                 })
                 .expect("the pool is running");

@@ -47,13 +47,19 @@ impl Lesson {
         )
     }
 
-    /// The exercises, as the README and the index list them: `` `race_lock`, `shared_list` ``.
+    /// The exercises, as the README and the index list them: `` `race_lock`, `shared_list` ``,
+    /// or `none` (as the README's table of exercises says of those with no lesson).
     ///
     /// ```
     /// let race = lockstep_lessons::LESSONS.iter().find(|lesson| lesson.bin == "lesson-race").unwrap();
     /// assert_eq!(race.exercise_list(), "`race_lock`, `shared_list`");
+    /// let pool = lockstep_lessons::LESSONS.iter().find(|lesson| lesson.bin == "lesson-pool").unwrap();
+    /// assert_eq!(pool.exercise_list(), "none");
     /// ```
     pub fn exercise_list(&self) -> String {
+        if self.exercises.is_empty() {
+            return "none".to_string();
+        }
         self.exercises.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
     }
 }
@@ -158,5 +164,33 @@ pub const LESSONS: &[Lesson] = &[
         section: "10 barrier",
         upcoming: false,
         exercises: &["rendezvous"],
+    },
+    Lesson {
+        bin: "lesson-pool",
+        summary: "`ThreadPoolExecutor(4)`, 10 tasks: `submit(...).result()` one at a time (total ≈ \
+                  the sum) vs all submitted, then the results (total ≈ the busiest worker's \
+                  share); idle workers reused, never more than 4; `map` in input order; \
+                  `shutdown(wait=True)` vs `wait=False`",
+        section: "13 pools",
+        upcoming: false,
+        exercises: &[],
+    },
+    Lesson {
+        bin: "lesson-callback",
+        summary: "a callback by hand (a `Thread` whose task calls `callback(result)`), then \
+                  `add_done_callback`: run by the worker that finished, in completion order; at \
+                  once in the caller on a done future; a panicking task's exception reaches it",
+        section: "13 pools",
+        upcoming: false,
+        exercises: &[],
+    },
+    Lesson {
+        bin: "lesson-pool-apply",
+        summary: "the notes' `Pool` (over threads): `apply`, ten in a row, vs `apply_async` with a \
+                  `callback`, `close`, `join`, `get`; three workers do all the work; a forgotten \
+                  `join` loses the results (shown, then fixed)",
+        section: "13 pools",
+        upcoming: false,
+        exercises: &["threads_join"],
     },
 ];

@@ -72,8 +72,8 @@ struct Args {
     /// measured at the start)
     #[arg(long, default_value_t = 150, value_parser = clap::value_parser!(u64).range(50..=1000))]
     work_ms: u64,
-    /// How many times each measurement is repeated (the best is kept), 1 to 5
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=5))]
+    /// How many times each measurement is repeated (the best is kept; one thread first every other time), 1 to 6
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=6))]
     reps: u8,
     /// The GIL's switch interval, in ms, 1 to 50 (CPython's default: 5)
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=50))]
@@ -109,42 +109,48 @@ fn main() {
 
     heading(&format!("Part 1: CPU-bound, with a simulated GIL (switch interval {} ms)", args.switch_ms));
     let gil = Gil::new();
-    let cpu = measure("simulated GIL, CPU-bound", reps, || {
-        let one = on_one_thread(|| {
-            count_holding(&gil, n, switch);
-            count_holding(&gil, n, switch);
-        });
-        let two = on_two_threads(|_| count_holding(&gil, n, switch), |held| format!("held the GIL {held} times"));
-        (one, two)
+    let cpu = measure("simulated GIL, CPU-bound", reps, |one_first| {
+        let one = || {
+            on_one_thread(|| {
+                count_holding(&gil, n, switch);
+                count_holding(&gil, n, switch);
+            })
+        };
+        let two = || on_two_threads(|_| count_holding(&gil, n, switch), |held| format!("held the GIL {held} times"));
+        both(one_first, one, two)
     });
     let most_at_once = gil.most_running.load(Relaxed);
     say("MainThread", format!("threads counting at once, at most: {most_at_once} (the GIL's holder)"));
 
     heading(&format!("Part 2: I/O-bound, with the GIL released while waiting ({} ms waits)", pause.as_millis()));
-    let io = measure("simulated GIL, with I/O waits", reps, || {
-        let mut waits: [Vec<Duration>; 2] =
-            [0, 1].map(|_| (0..ROUNDS).map(|_| rng.jitter(pause)).collect());
-        let one = on_one_thread(|| {
-            fetch(&gil, per_ms, &waits[0]);
-            fetch(&gil, per_ms, &waits[1]);
-        });
-        waits.reverse(); // the same waits, the other way round
-        let two = on_two_threads(
-            |number| fetch(&gil, per_ms, &waits[number]),
-            |waited| format!("{ROUNDS} replies parsed; waited {waited} ms for I/O"),
-        );
-        (one, two)
+    let io = measure("simulated GIL, with I/O waits", reps, |one_first| {
+        let waits: [Vec<Duration>; 2] = [0, 1].map(|_| (0..ROUNDS).map(|_| rng.jitter(pause)).collect());
+        let one = || {
+            on_one_thread(|| {
+                fetch(&gil, per_ms, &waits[0]);
+                fetch(&gil, per_ms, &waits[1]);
+            })
+        };
+        let two = || {
+            on_two_threads(
+                |number| fetch(&gil, per_ms, &waits[1 - number]), // the same waits, the other way round
+                |waited| format!("{ROUNDS} replies parsed; waited {waited} ms for I/O"),
+            )
+        };
+        both(one_first, one, two)
     });
 
     heading("Part 3: the same CPU-bound work in Rust, with no GIL");
     let running = Running::default();
-    let free = measure("no GIL, CPU-bound", reps, || {
-        let one = on_one_thread(|| {
-            count_free(&running, n);
-            count_free(&running, n);
-        });
-        let two = on_two_threads(|_| count_free(&running, n), |_| "counted, with no GIL".to_string());
-        (one, two)
+    let free = measure("no GIL, CPU-bound", reps, |one_first| {
+        let one = || {
+            on_one_thread(|| {
+                count_free(&running, n);
+                count_free(&running, n);
+            })
+        };
+        let two = || on_two_threads(|_| count_free(&running, n), |_| "counted, with no GIL".to_string());
+        both(one_first, one, two)
     });
     let free_at_once = running.most.load(Relaxed);
     say("MainThread", format!("threads counting at once, at most: {free_at_once}"));
@@ -163,7 +169,7 @@ fn main() {
     } else {
         format!(
             "Part 1: two threads were {:.2}× faster than one (unexpected with a GIL: the \
-             machine's load changed during the measurements; try --reps 5).",
+             machine's load changed during the measurements; try --reps 6).",
             cpu.speed_up()
         )
     });
@@ -392,12 +398,26 @@ impl Best {
     }
 }
 
-/// Runs `once` (one thread's time, two threads' time) `reps` times, says
-/// each result, and keeps the best of each.
-fn measure(label: &str, reps: u8, mut once: impl FnMut() -> (f64, f64)) -> Best {
+/// Runs `one` and `two`, in this order if `one_first`, else the other
+/// way round; returns their times in the order (one, two).
+fn both(one_first: bool, one: impl FnOnce() -> f64, two: impl FnOnce() -> f64) -> (f64, f64) {
+    if one_first {
+        let one = one();
+        (one, two())
+    } else {
+        let two = two();
+        (one(), two)
+    }
+}
+
+/// Runs `once` (one thread's time, two threads' time; one thread first if
+/// told so) `reps` times, one thread first every other time, so that a
+/// machine getting busier or quieter favours neither; says each result, and
+/// keeps the best of each.
+fn measure(label: &str, reps: u8, mut once: impl FnMut(bool) -> (f64, f64)) -> Best {
     let mut best = Best { one: f64::MAX, two: f64::MAX };
     for rep in 1..=reps {
-        let (one, two) = once();
+        let (one, two) = once(rep % 2 == 1);
         say(
             "MainThread",
             format!("run {rep}: 1 thread {one:.3} s, 2 threads {two:.3} s: speed-up {:.2}×", one / two),

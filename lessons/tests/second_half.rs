@@ -41,7 +41,8 @@ fn timer_fires_once_a_cancelled_one_never_and_every_ticks_until_cancelled() {
 
 #[test]
 fn timer_takes_its_knobs_and_says_when_the_cancel_came_too_late() {
-    let output = run_ok(TIMER, &["--delay-ms", "50", "--ticks", "3", "--pause-ms", "2", "--seed", "4", "--quiet"]);
+    let output =
+        run_ok(TIMER, &["--delay-ms", "50", "--ticks", "3", "--pause-ms", "2", "--seed", "4", "--quiet"]);
     assert_eq!(number_after(&output, "hello ran "), 1, "{output}");
     assert!(number_after(&output, "ticks before cancel(): ") >= 3, "{output}");
     assert!(!output.contains("Thread-1: hello"), "--quiet still narrated:\n{output}");
@@ -60,16 +61,27 @@ fn timer_takes_its_knobs_and_says_when_the_cancel_came_too_late() {
 
 /// The speed-up after `label` (`simulated GIL, CPU-bound: best of ...: speed-up 0.98×`).
 fn speed_up(output: &str, label: &str) -> f64 {
-    let line = output.lines().find(|line| line.contains(label)).unwrap_or_else(|| panic!("no {label:?}:\n{output}"));
+    let line =
+        output.lines().find(|line| line.contains(label)).unwrap_or_else(|| panic!("no {label:?}:\n{output}"));
     let number = line.rsplit("speed-up ").next().unwrap().trim_end_matches('×');
     number.parse().unwrap_or_else(|_| panic!("no speed-up in {line:?}"))
+}
+
+/// How many cores the best two-thread run kept busy, on the line of `label`.
+fn cores_busy(output: &str, label: &str) -> f64 {
+    let line =
+        output.lines().find(|line| line.contains(label)).unwrap_or_else(|| panic!("no {label:?}:\n{output}"));
+    let before = line.split(" cores busy").next().unwrap();
+    before.rsplit('(').next().unwrap().parse().unwrap_or_else(|_| panic!("no cores busy in {line:?}"))
 }
 
 #[test]
 fn gil_threads_do_not_speed_up_cpu_work_but_do_io_and_rust_uses_the_cores() {
     // A busy machine can hide a speed-up but cannot invent one: the GIL's
-    // "no speed-up" must hold in every run, the no-GIL speed-up in one of
-    // up to three (other programs may be using the cores meanwhile).
+    // "no speed-up" must hold in every run; the no-GIL speed-up in one of
+    // up to three, unless other programs kept the lesson's two threads
+    // from running at once in all of them (it says how many cores they
+    // kept busy), as on a 1-core machine.
     let mut free = Vec::new();
     for _ in 0..3 {
         let output = run_ok(GIL, &["--quiet"]);
@@ -78,18 +90,25 @@ fn gil_threads_do_not_speed_up_cpu_work_but_do_io_and_rust_uses_the_cores() {
         assert!(output.contains("threads counting at once, at most: 1 (the GIL's holder)"), "{output}");
         let io = speed_up(&output, "simulated GIL, with I/O waits: best of");
         assert!(io > 1.3, "I/O waits did not overlap ({io}×):\n{output}");
-        let cores = number_after(&output, "this machine runs ");
-        if cores < 2 {
+        if number_after(&output, "this machine runs ") < 2 {
             println!("1 core: the no-GIL speed-up cannot show; not checked");
             return;
         }
-        free.push(speed_up(&output, "no GIL, CPU-bound: best of"));
-        if free.last().is_some_and(|&speed_up| speed_up > 1.5) {
+        let label = "no GIL, CPU-bound: best of";
+        let (speed_up, cores) = (speed_up(&output, label), cores_busy(&output, label));
+        if speed_up > 1.5 {
             return;
         }
-        println!("no-GIL speed-up only {:.2}× (a busy machine?); running again", free.last().unwrap());
+        println!(
+            "no-GIL speed-up only {speed_up:.2}×, {cores:.2} cores busy (a busy machine?); running again"
+        );
+        free.push((speed_up, cores));
     }
-    panic!("with no GIL, two threads on {} cores were never 1.5× faster: {free:?}", "≥ 2");
+    if free.iter().all(|&(_, cores)| cores < 1.5) {
+        println!("the machine was too busy for two threads to run at once ({free:?}); not checked");
+        return;
+    }
+    panic!("with no GIL, two threads were never 1.5× faster (speed-up, cores busy): {free:?}");
 }
 
 #[test]
@@ -109,8 +128,8 @@ fn pool_server_serves_at_most_three_at_once_and_everyone_in_the_end() {
     let output = run_ok(POOL_SERVER, &[]);
     let pool = part(&output, "Part 1");
     assert!(pool.contains("ThreadPoolExecutor(max_workers=3"), "{output}");
-    assert_eq!(number_after(pool, "served "), 5, "not all 5 served:\n{output}");
-    assert!(number_after(pool, "at most ") <= 3, "more than 3 served at once:\n{output}");
+    assert_eq!(number_after(pool, "MainThread: served "), 5, "not all 5 served:\n{output}");
+    assert!(number_after(pool, "; at most ") <= 3, "more than 3 served at once:\n{output}");
     // Two clients waited for a worker whose client had left.
     assert_eq!(pool.matches(" left pool_").count(), 2, "{output}");
     for worker in ["pool_0", "pool_1", "pool_2"] {
@@ -118,20 +137,23 @@ fn pool_server_serves_at_most_three_at_once_and_everyone_in_the_end() {
     }
     assert!(!pool.contains("pool_3"), "a fourth worker:\n{output}");
     let threads = part(&output, "Part 2");
-    assert_eq!(number_after(threads, "served "), 5, "{output}");
-    assert_eq!(number_after(threads, "at most "), 5, "a thread per client, not all at once:\n{output}");
+    assert_eq!(number_after(threads, "MainThread: served "), 5, "{output}");
+    assert_eq!(number_after(threads, "; at most "), 5, "a thread per client, not all at once:\n{output}");
     assert!(output.contains("20 of 20 echoes in part 1, 20 of 20 in part 2"), "{output}");
 }
 
 #[test]
 fn pool_server_takes_its_knobs_and_is_truthful_without_pauses() {
-    let output = run_ok(POOL_SERVER, &["--clients", "6", "--workers", "2", "--messages", "2", "--seed", "3", "--quiet"]);
-    assert_eq!(number_after(&output, "served "), 6, "{output}");
-    assert!(number_after(&output, "at most ") <= 2, "{output}");
+    let output = run_ok(
+        POOL_SERVER,
+        &["--clients", "6", "--workers", "2", "--messages", "2", "--seed", "3", "--quiet"],
+    );
+    assert_eq!(number_after(&output, "MainThread: served "), 6, "{output}");
+    assert!(number_after(&output, "; at most ") <= 2, "{output}");
     assert!(!output.contains("server: accepted"), "--quiet still narrated:\n{output}");
     let output = run_ok(POOL_SERVER, &["--pause-ms", "0"]);
-    assert_eq!(number_after(&output, "served "), 5, "{output}");
-    assert!(number_after(&output, "at most ") <= 3, "{output}");
+    assert_eq!(number_after(&output, "MainThread: served "), 5, "{output}");
+    assert!(number_after(&output, "; at most ") <= 3, "{output}");
     let (status, _) = run(POOL_SERVER, &["--workers", "11"]);
     assert!(!status.success(), "--workers 11 accepted");
 }
@@ -145,7 +167,8 @@ fn second_half_lessons_describe_their_knobs() {
     ] {
         let (status, help) = run(binary, &["--help"]);
         assert!(status.success(), "{binary} --help");
-        for knob in knobs.iter().chain(&["--timeline", "--trace", "--speed", "--step", "--color", "--quiet"]) {
+        for knob in knobs.iter().chain(&["--timeline", "--trace", "--speed", "--step", "--color", "--quiet"])
+        {
             assert!(help.contains(knob), "{binary} --help lacks {knob}:\n{help}");
         }
     }

@@ -116,13 +116,18 @@ fn main() {
                 count_holding(&gil, n, switch);
             })
         };
-        let two = || on_two_threads(|_| count_holding(&gil, n, switch), |held| format!("held the GIL {held} times"));
+        let two = || {
+            on_two_threads(|_| count_holding(&gil, n, switch), |held| format!("held the GIL {held} times"))
+        };
         both(one_first, one, two)
     });
     let most_at_once = gil.most_running.load(Relaxed);
     say("MainThread", format!("threads counting at once, at most: {most_at_once} (the GIL's holder)"));
 
-    heading(&format!("Part 2: I/O-bound, with the GIL released while waiting ({} ms waits)", pause.as_millis()));
+    heading(&format!(
+        "Part 2: I/O-bound, with the GIL released while waiting ({} ms waits)",
+        pause.as_millis()
+    ));
     let io = measure("simulated GIL, with I/O waits", reps, |one_first| {
         let waits: [Vec<Duration>; 2] = [0, 1].map(|_| (0..ROUNDS).map(|_| rng.jitter(pause)).collect());
         let one = || {
@@ -159,11 +164,13 @@ fn main() {
     point(if cpu.speed_up() < 1.3 {
         format!(
             "Part 1: two threads took {:.3} s for the two counts, one thread {:.3} s: a speed-up \
-             of {:.2}×, i.e. none. Only the GIL's holder runs ({most_at_once} at a time), and the \
-             threads took turns every {} ms: twice the threads, the same work, one at a time.",
+             of {:.2}×, i.e. none. Only the GIL's holder runs ({most_at_once} at a time, {:.2} cores \
+             busy), and the threads took turns every {} ms: twice the threads, the same work, one \
+             at a time.",
             cpu.two,
             cpu.one,
             cpu.speed_up(),
+            cpu.cores,
             args.switch_ms
         )
     } else {
@@ -201,8 +208,9 @@ fn main() {
         )
     } else if free.speed_up() > 1.5 {
         format!(
-            "Part 3: with no GIL the same counts ran on {free_at_once} cores at once: {:.2}× \
-             faster on two threads ({:.3} s instead of {:.3} s), near the ideal 2×.",
+            "Part 3: with no GIL the same counts ran on {free_at_once} cores at once ({:.2} cores \
+             busy): {:.2}× faster on two threads ({:.3} s instead of {:.3} s), near the ideal 2×.",
+            free.cores,
             free.speed_up(),
             free.two,
             free.one
@@ -210,9 +218,10 @@ fn main() {
     } else {
         format!(
             "Part 3: with no GIL two threads were only {:.2}× faster, although this machine runs \
-             {cores} at once: other programs were using its cores during the measurements \
-             (on a quiet machine it is about 2×).",
-            free.speed_up()
+             {cores} at once: they kept only {:.2} cores busy, as other programs were using the \
+             cores during the measurements (on a quiet machine it is about 2×).",
+            free.speed_up(),
+            free.cores
         )
     });
     point(
@@ -359,36 +368,62 @@ fn fetch(gil: &Gil, per_ms: u64, waits: &[Duration]) -> u64 {
     waits.iter().sum::<Duration>().as_millis() as u64
 }
 
-/// Runs `work` on MainThread; how long it took, in seconds.
-fn on_one_thread(work: impl FnOnce()) -> f64 {
-    let began = Instant::now();
+/// How long a run took, in seconds, and how many cores it kept busy
+/// meanwhile (the process's CPU time over that time: 2 when two threads
+/// ran all along on two cores).
+#[derive(Clone, Copy)]
+struct Timing {
+    wall: f64,
+    cores: f64,
+}
+
+/// The CPU time this process has used so far, in seconds.
+fn cpu_time() -> f64 {
+    let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `now` is a valid timespec for the call to fill in.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut now) };
+    now.tv_sec as f64 + now.tv_nsec as f64 / 1e9
+}
+
+/// Times `work`.
+fn timed(work: impl FnOnce()) -> Timing {
+    let (began, cpu) = (Instant::now(), cpu_time());
     work();
-    began.elapsed().as_secs_f64()
+    let wall = began.elapsed().as_secs_f64();
+    Timing { wall, cores: (cpu_time() - cpu) / wall.max(1e-9) }
+}
+
+/// Runs `work` on MainThread.
+fn on_one_thread(work: impl FnOnce()) -> Timing {
+    timed(work)
 }
 
 /// Runs `work(0)` and `work(1)` on two threads, `worker-1` and
 /// `worker-2`, each of which says when it finished and `tell`s what its
 /// work returned; how long until both had finished, in seconds.
-fn on_two_threads(work: impl Fn(usize) -> u64 + Sync, tell: impl Fn(u64) -> String + Sync) -> f64 {
+fn on_two_threads(work: impl Fn(usize) -> u64 + Sync, tell: impl Fn(u64) -> String + Sync) -> Timing {
     let began = Instant::now();
-    thread::scope(|s| {
-        let (work, tell) = (&work, &tell);
-        for number in 0..2 {
-            let name = format!("worker-{}", number + 1);
-            let worker = move || {
-                let told = tell(work(number));
-                say(&name, format!("finished at {:.3} s: {told}", began.elapsed().as_secs_f64()));
-            };
-            start(s, Some(&format!("worker-{}", number + 1)), worker);
-        }
-    });
-    began.elapsed().as_secs_f64()
+    timed(|| {
+        thread::scope(|s| {
+            let (work, tell) = (&work, &tell);
+            for number in 0..2 {
+                let name = format!("worker-{}", number + 1);
+                let worker = move || {
+                    let told = tell(work(number));
+                    say(&name, format!("finished at {:.3} s: {told}", began.elapsed().as_secs_f64()));
+                };
+                start(s, Some(&format!("worker-{}", number + 1)), worker);
+            }
+        })
+    })
 }
 
-/// The best times of one measurement, in seconds.
+/// The best times of one measurement, in seconds, and how many cores the
+/// best two-thread run kept busy.
 struct Best {
     one: f64,
     two: f64,
+    cores: f64,
 }
 
 impl Best {
@@ -400,7 +435,7 @@ impl Best {
 
 /// Runs `one` and `two`, in this order if `one_first`, else the other
 /// way round; returns their times in the order (one, two).
-fn both(one_first: bool, one: impl FnOnce() -> f64, two: impl FnOnce() -> f64) -> (f64, f64) {
+fn both(one_first: bool, one: impl FnOnce() -> Timing, two: impl FnOnce() -> Timing) -> (Timing, Timing) {
     if one_first {
         let one = one();
         (one, two())
@@ -414,23 +449,32 @@ fn both(one_first: bool, one: impl FnOnce() -> f64, two: impl FnOnce() -> f64) -
 /// told so) `reps` times, one thread first every other time, so that a
 /// machine getting busier or quieter favours neither; says each result, and
 /// keeps the best of each.
-fn measure(label: &str, reps: u8, mut once: impl FnMut(bool) -> (f64, f64)) -> Best {
-    let mut best = Best { one: f64::MAX, two: f64::MAX };
+fn measure(label: &str, reps: u8, mut once: impl FnMut(bool) -> (Timing, Timing)) -> Best {
+    let mut best = Best { one: f64::MAX, two: f64::MAX, cores: 0.0 };
     for rep in 1..=reps {
         let (one, two) = once(rep % 2 == 1);
         say(
             "MainThread",
-            format!("run {rep}: 1 thread {one:.3} s, 2 threads {two:.3} s: speed-up {:.2}×", one / two),
+            format!(
+                "run {rep}: 1 thread {:.3} s, 2 threads {:.3} s ({:.2} cores busy): speed-up {:.2}×",
+                one.wall,
+                two.wall,
+                two.cores,
+                one.wall / two.wall
+            ),
         );
-        best.one = best.one.min(one);
-        best.two = best.two.min(two);
+        best.one = best.one.min(one.wall);
+        if two.wall < best.two {
+            (best.two, best.cores) = (two.wall, two.cores);
+        }
     }
     say(
         "MainThread",
         format!(
-            "{label}: best of {reps}: 1 thread {:.3} s, 2 threads {:.3} s: speed-up {:.2}×",
+            "{label}: best of {reps}: 1 thread {:.3} s, 2 threads {:.3} s ({:.2} cores busy): speed-up {:.2}×",
             best.one,
             best.two,
+            best.cores,
             best.speed_up()
         ),
     );

@@ -163,50 +163,53 @@ fn main() {
 
     heading("What you saw");
     let waited: Vec<&Visit> = pool.visits.iter().filter(|visit| visit.waited).collect();
-    point(if pool.most <= workers && pool.visits.len() == clients && waited.is_empty() && clients > workers {
+    let waits: Vec<String> = waited
+        .iter()
+        .map(|visit| {
+            format!("{} {:.1} ms", visit.client, (visit.served - visit.accepted).as_secs_f64() * 1000.0)
+        })
+        .collect();
+    let longest = waited.iter().map(|visit| visit.served - visit.accepted).max().unwrap_or_default();
+    let stay_ms = u32::from(args.messages) * 100;
+    point(if pool.most > workers || pool.visits.len() < clients {
         format!(
-            "Part 1: all {clients} clients were served, never more than {} at once, but nobody had \
-             to wait: with --pause-ms {} each client left before the pool filled up. The default \
-             10 ms keeps each client about {} ms, and then the last ones wait for a free worker.",
-            pool.most,
-            args.common.pause_ms,
-            u32::from(args.messages) * 100
-        )
-    } else if pool.most <= workers && pool.visits.len() == clients {
-        format!(
-            "Part 1: all {clients} clients connected at once, but at most {} were served at the same \
-             time, by the pool's {workers} workers ({}); {} waited, connected but unanswered, until a \
-             worker was free because its client had left{}.",
-            pool.most,
-            workers_of(&pool.visits).join(", "),
-            waited.len(),
-            waits(&waited, &pool.visits)
-        )
-    } else {
-        format!(
-            "Part 1: {} of {clients} clients served, at most {} at once with {workers} workers \
-             (unexpected).",
+            "Part 1: {} of {clients} clients served, at most {} at once with {workers} workers (unexpected).",
             pool.visits.len(),
             pool.most
         )
+    } else if waited.is_empty() {
+        format!(
+            "Part 1: all {clients} clients were served, never more than {} at once, but nobody had to \
+             wait: {}. With the defaults (5 clients, 3 workers, 10 ms pauses) each client stays about \
+             {stay_ms} ms and the last ones wait for a free worker.",
+            pool.most,
+            if clients <= workers {
+                "there were enough workers for everybody"
+            } else {
+                "each client left before the pool filled up"
+            }
+        )
+    } else {
+        format!(
+            "Part 1: all {clients} clients connected at once, but at most {} were served at the same \
+             time, by the pool's {workers} workers ({}); {} waited, connected but unanswered, until a \
+             worker was free because its client had left ({}).{}",
+            pool.most,
+            workers_of(&pool.visits).join(", "),
+            waited.len(),
+            waits.join(", "),
+            if longest < Duration::from_millis(20) {
+                format!(
+                    " The waits were short: with --pause-ms {} the first clients left almost at once; \
+                     with the default 10 ms each client stays about {stay_ms} ms and the others \
+                     visibly wait for it.",
+                    args.common.pause_ms
+                )
+            } else {
+                String::new()
+            }
+        )
     });
-    let longest = waited.iter().map(|visit| visit.served - visit.accepted).max().unwrap_or_default();
-    if !waited.is_empty() && longest < Duration::from_millis(20) {
-        point(format!(
-            "The waits were short (at most {:.1} ms): with --pause-ms {} the first clients left almost \
-             at once, so the queue hardly shows; with the default 10 ms each client stays about \
-             {} ms and the others visibly wait for it.",
-            longest.as_secs_f64() * 1000.0,
-            args.common.pause_ms,
-            u32::from(args.messages) * 100
-        ));
-    }
-    if clients <= workers {
-        point(format!(
-            "With --clients {clients} and --workers {workers} there were enough workers for \
-             everybody, so nobody had to wait: more clients than workers show the queue."
-        ));
-    }
     point(format!(
         "Part 2: one thread per client served {} of {clients} at once ({}), and nobody waited: \
          {:.3} s instead of the pool's {:.3} s. But each client costs a thread: a pool bounds \
@@ -229,7 +232,9 @@ fn main() {
 fn took_over<'v>(visit: &Visit, visits: &'v [Visit]) -> Option<&'v Visit> {
     visits
         .iter()
-        .filter(|other| other.worker == visit.worker && other.left <= visit.served && other.client != visit.client)
+        .filter(|other| {
+            other.worker == visit.worker && other.left <= visit.served && other.client != visit.client
+        })
         .max_by_key(|other| other.left)
 }
 
@@ -239,23 +244,6 @@ fn workers_of(visits: &[Visit]) -> Vec<String> {
     names.sort();
     names.dedup();
     names
-}
-
-/// `: client-4 until client-1 left, at 0.201 s, ...` for the summary.
-fn waits(waited: &[&Visit], visits: &[Visit]) -> String {
-    let each: Vec<String> = waited
-        .iter()
-        .filter_map(|visit| {
-            let before = took_over(visit, visits)?;
-            Some(format!(
-                "{} for {:.1} ms, until {} left",
-                visit.client,
-                (visit.served - visit.accepted).as_secs_f64() * 1000.0,
-                before.client
-            ))
-        })
-        .collect();
-    if each.is_empty() { String::new() } else { format!(" ({})", each.join("; ")) }
 }
 
 /// The lesson's clients and how they behave.
@@ -291,13 +279,15 @@ impl Shop {
             };
             let clients: Vec<_> = (1..=self.clients)
                 .map(|number| {
-                    let gaps: Vec<Duration> = (0..self.messages).map(|_| rng.jitter(self.pause * 10)).collect();
+                    let gaps: Vec<Duration> =
+                        (0..self.messages).map(|_| rng.jitter(self.pause * 10)).collect();
                     let (gate, stats) = (&gate, &stats);
                     let name = format!("client-{number}");
                     start(s, Some(&name.clone()), move || self.client(&name, address, gate, &gaps, stats))
                 })
                 .collect();
-            let counts: Vec<(usize, usize)> = clients.into_iter().filter_map(|client| client.join()).collect();
+            let counts: Vec<(usize, usize)> =
+                clients.into_iter().filter_map(|client| client.join()).collect();
             server.join();
             counts.iter().fold((0, 0), |(echoed, sent), (e, s)| (echoed + e, sent + s))
         });
@@ -337,7 +327,10 @@ impl Shop {
         listener.set_nonblocking(true).expect("a listener can poll");
         let pool = match serving {
             Serving::Pool(workers) => {
-                say("server", format!("ThreadPoolExecutor(max_workers={workers}, thread_name_prefix=\"pool\")"));
+                say(
+                    "server",
+                    format!("ThreadPoolExecutor(max_workers={workers}, thread_name_prefix=\"pool\")"),
+                );
                 Some(ThreadPoolExecutor::builder().max_workers(workers).thread_name_prefix("pool").build())
             }
             Serving::ThreadPerClient => None,
@@ -363,20 +356,20 @@ impl Shop {
             accepted += 1;
             let accepted_at = stats.since.elapsed();
             let handler_stats = stats.clone();
+            let task = move || handle(conn, peer, (accepted_at, waits), &handler_stats);
+            let at = accepted_at.as_secs_f64();
+            let tell =
+                |how: String| narrate(self.quiet, "server", format!("accepted {peer} at {at:.3} s; {how}"));
             match &pool {
                 Some(pool) => {
-                    narrate(self.quiet, "server", format!("accepted {peer} at {}; pool.submit(handle, conn)", stats.at()));
-                    if let Err(error) = pool.submit(move || handle(conn, peer, (accepted_at, waits), &handler_stats)) {
+                    tell("pool.submit(handle, conn)".to_string());
+                    if let Err(error) = pool.submit(task) {
                         say("server", format!("pool.submit failed: {error}"));
                     }
                 }
                 None => {
-                    let thread = Thread::new(move || handle(conn, peer, (accepted_at, waits), &handler_stats));
-                    narrate(
-                        self.quiet,
-                        "server",
-                        format!("accepted {peer} at {}; Thread(target=handle).start(): {}", stats.at(), thread.name()),
-                    );
+                    let thread = Thread::new(task);
+                    tell(format!("Thread(target=handle).start(): {}", thread.name()));
                     thread.start().expect("a new thread starts");
                     handlers.push(thread);
                 }
@@ -395,7 +388,14 @@ impl Shop {
     /// One client: waits at the gate, connects, sends its lines (each
     /// answered by an echo before the next), and leaves. Returns how many
     /// echoes came back right, and how many lines it sent.
-    fn client(&self, name: &str, address: SocketAddr, gate: &Barrier, gaps: &[Duration], stats: &Stats) -> (usize, usize) {
+    fn client(
+        &self,
+        name: &str,
+        address: SocketAddr,
+        gate: &Barrier,
+        gaps: &[Duration],
+        stats: &Stats,
+    ) -> (usize, usize) {
         let _ = gate.wait_timeout(self.timeout);
         let conn = match TcpStream::connect_timeout(&address, self.timeout) {
             Ok(conn) => conn,
@@ -410,7 +410,8 @@ impl Shop {
         let mut writer = conn;
         let (mut echoed, mut sent) = (0, 0);
         for (number, gap) in gaps.iter().enumerate() {
-            let text = if number == 0 { format!("hello from {name}\n") } else { format!("{name} line {number}\n") };
+            let text =
+                if number == 0 { format!("hello from {name}\n") } else { format!("{name} line {number}\n") };
             let asked = Instant::now();
             if writer.write_all(text.as_bytes()).is_err() {
                 say(name, "the server closed the connection");
@@ -467,7 +468,10 @@ fn handle(conn: TcpStream, peer: SocketAddr, accepted: (Duration, bool), stats: 
             Ok(_) => {
                 if let Some(name) = line.strip_prefix("hello from ") {
                     client = name.trim().to_string();
-                    say(&worker, format!("serves {client} ({peer}) at {}; {now} being served now", stats.at()));
+                    say(
+                        &worker,
+                        format!("serves {client} ({peer}) at {}; {now} being served now", stats.at()),
+                    );
                 }
                 if writer.write_all(line.as_bytes()).is_err() {
                     break;
@@ -483,5 +487,12 @@ fn handle(conn: TcpStream, peer: SocketAddr, accepted: (Duration, bool), stats: 
     stats.serving.fetch_sub(1, Relaxed);
     stats.gone.fetch_add(1, Relaxed);
     narrate(stats.quiet, &worker, format!("{client} left at {}; free for the next one", stats.at()));
-    stats.visits.lock().unwrap_or_else(PoisonError::into_inner).push(Visit { client, worker, accepted, served, left, waited });
+    stats.visits.lock().unwrap_or_else(PoisonError::into_inner).push(Visit {
+        client,
+        worker,
+        accepted,
+        served,
+        left,
+        waited,
+    });
 }

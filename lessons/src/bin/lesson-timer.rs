@@ -101,7 +101,10 @@ fn main() {
     let ticks = usize::from(args.ticks);
     // Part 1 waits the delay, part 2 the delay and a quarter; part 3 the
     // ticks and three more intervals.
-    within_budget::<Args>(delay * 9 / 4 + tick * (u32::from(args.ticks) + 3), "--delay-ms + --ticks × --pause-ms");
+    within_budget::<Args>(
+        delay * 9 / 4 + tick * (u32::from(args.ticks) + 3),
+        "--delay-ms + --ticks × --pause-ms",
+    );
     let mut rng = Rng::new(args.seed.seed);
 
     heading(&format!("Part 1: Timer({} s, hello) fires once", delay.as_secs_f64()));
@@ -111,7 +114,10 @@ fn main() {
     let cancel_at = delay.mul_f64(0.2 + 0.6 * (rng.below(1000) as f64 / 1000.0));
     let cancelled = cancelled(delay, cancel_at);
 
-    heading(&format!("Part 3: a repeating timer, Timer::every({} ms, tick), until cancel()", tick.as_millis()));
+    heading(&format!(
+        "Part 3: a repeating timer, Timer::every({} ms, tick), until cancel()",
+        tick.as_millis()
+    ));
     let repeats = repeating(tick, ticks);
 
     heading("What you saw");

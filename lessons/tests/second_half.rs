@@ -78,37 +78,41 @@ fn cores_busy(output: &str, label: &str) -> f64 {
 #[test]
 fn gil_threads_do_not_speed_up_cpu_work_but_do_io_and_rust_uses_the_cores() {
     // A busy machine can hide a speed-up but cannot invent one: the GIL's
-    // "no speed-up" must hold in every run; the no-GIL speed-up in one of
-    // up to three, unless other programs kept the lesson's two threads
-    // from running at once in all of them (it says how many cores they
-    // kept busy), as on a 1-core machine.
-    let mut free = Vec::new();
+    // "no speed-up" must hold in every run; the speed-ups of I/O waits and
+    // of no GIL in one of up to three runs, unless, for the latter, other
+    // programs kept the lesson's two threads from running at once in all
+    // of them (it says how many cores they kept busy), as on a 1-core
+    // machine.
+    let (mut io_seen, mut free) = (Vec::new(), Vec::new());
+    let mut free_shown = false;
     for _ in 0..3 {
         let output = run_ok(GIL, &["--quiet"]);
         let cpu = speed_up(&output, "simulated GIL, CPU-bound: best of");
         assert!(cpu < 1.3, "two threads with a GIL were {cpu}× faster:\n{output}");
         assert!(output.contains("threads counting at once, at most: 1 (the GIL's holder)"), "{output}");
-        let io = speed_up(&output, "simulated GIL, with I/O waits: best of");
-        assert!(io > 1.3, "I/O waits did not overlap ({io}×):\n{output}");
+        io_seen.push(speed_up(&output, "simulated GIL, with I/O waits: best of"));
         if number_after(&output, "this machine runs ") < 2 {
             println!("1 core: the no-GIL speed-up cannot show; not checked");
-            return;
+            free_shown = true;
+        } else {
+            let label = "no GIL, CPU-bound: best of";
+            let (speed_up, cores) = (speed_up(&output, label), cores_busy(&output, label));
+            free_shown |= speed_up > 1.5;
+            free.push((speed_up, cores));
         }
-        let label = "no GIL, CPU-bound: best of";
-        let (speed_up, cores) = (speed_up(&output, label), cores_busy(&output, label));
-        if speed_up > 1.5 {
+        if free_shown && io_seen.iter().any(|&io| io > 1.3) {
             return;
         }
         println!(
-            "no-GIL speed-up only {speed_up:.2}×, {cores:.2} cores busy (a busy machine?); running again"
+            "I/O speed-ups {io_seen:?}, no-GIL (speed-up, cores busy) {free:?}: a busy machine? running again"
         );
-        free.push((speed_up, cores));
     }
-    if free.iter().all(|&(_, cores)| cores < 1.5) {
+    assert!(io_seen.iter().any(|&io| io > 1.3), "I/O waits never overlapped: speed-ups {io_seen:?}");
+    if !free_shown && free.iter().all(|&(_, cores)| cores < 1.5) {
         println!("the machine was too busy for two threads to run at once ({free:?}); not checked");
         return;
     }
-    panic!("with no GIL, two threads were never 1.5× faster (speed-up, cores busy): {free:?}");
+    assert!(free_shown, "with no GIL, two threads were never 1.5× faster (speed-up, cores busy): {free:?}");
 }
 
 #[test]

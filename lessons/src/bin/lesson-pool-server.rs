@@ -219,9 +219,18 @@ fn main() {
         threads.took.as_secs_f64(),
         pool.took.as_secs_f64()
     ));
+    let all_back = pool.echoed == pool.sent && threads.echoed == threads.sent;
     point(format!(
-        "Every line came back as it was sent: {} of {} echoes in part 1, {} of {} in part 2.",
-        pool.echoed, pool.sent, threads.echoed, threads.sent
+        "{}: {} of {} echoes in part 1, {} of {} in part 2.",
+        if all_back {
+            "Every line came back as it was sent"
+        } else {
+            "Some lines did not come back (unexpected)"
+        },
+        pool.echoed,
+        pool.sent,
+        threads.echoed,
+        threads.sent
     ));
     your_turn("lesson-pool-server");
     finished(started);

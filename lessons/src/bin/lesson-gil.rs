@@ -101,8 +101,9 @@ fn main() {
     say(
         "MainThread",
         format!(
-            "this machine runs {cores} threads at once (available_parallelism); it runs about \
+            "this machine runs {cores} {} at once (available_parallelism); it runs about \
              {per_ms} bytecodes per ms, so count(N) with N = {n} takes about {} ms",
+            if cores == 1 { "thread" } else { "threads" },
             args.work_ms
         ),
     );
@@ -111,7 +112,7 @@ fn main() {
     let gil = Gil::new();
     let cpu = measure("simulated GIL, CPU-bound", reps, |one_first| {
         let one = || {
-            on_one_thread(|| {
+            timed(|| {
                 count_holding(&gil, n, switch);
                 count_holding(&gil, n, switch);
             })
@@ -131,7 +132,7 @@ fn main() {
     let io = measure("simulated GIL, with I/O waits", reps, |one_first| {
         let waits: [Vec<Duration>; 2] = [0, 1].map(|_| (0..ROUNDS).map(|_| rng.jitter(pause)).collect());
         let one = || {
-            on_one_thread(|| {
+            timed(|| {
                 fetch(&gil, per_ms, &waits[0]);
                 fetch(&gil, per_ms, &waits[1]);
             })
@@ -149,7 +150,7 @@ fn main() {
     let running = Running::default();
     let free = measure("no GIL, CPU-bound", reps, |one_first| {
         let one = || {
-            on_one_thread(|| {
+            timed(|| {
                 count_free(&running, n);
                 count_free(&running, n);
             })
@@ -385,17 +386,12 @@ fn cpu_time() -> f64 {
     now.tv_sec as f64 + now.tv_nsec as f64 / 1e9
 }
 
-/// Times `work`.
+/// Times `work` (on MainThread: the one-thread runs).
 fn timed(work: impl FnOnce()) -> Timing {
     let (began, cpu) = (Instant::now(), cpu_time());
     work();
     let wall = began.elapsed().as_secs_f64();
     Timing { wall, cores: (cpu_time() - cpu) / wall.max(1e-9) }
-}
-
-/// Runs `work` on MainThread.
-fn on_one_thread(work: impl FnOnce()) -> Timing {
-    timed(work)
 }
 
 /// Runs `work(0)` and `work(1)` on two threads, `worker-1` and

@@ -193,4 +193,30 @@ pub const LESSONS: &[Lesson] = &[
         upcoming: false,
         exercises: &["threads_join"],
     },
+    Lesson {
+        bin: "lesson-pool-server",
+        summary: "the echo server: 5 clients connect at once to a TCP server on 127.0.0.1 whose \
+                  connections a `ThreadPoolExecutor(3)` serves: 3 are served, 2 wait until one \
+                  leaves (timestamps, worker names); then one thread per client: all 5 at once",
+        section: "13 pools",
+        upcoming: false,
+        exercises: &[],
+    },
+    Lesson {
+        bin: "lesson-timer",
+        summary: "`Timer(1 s, hello)` fires once, in its own thread; a `Timer` cancelled before \
+                  it fires never runs; a repeating `Timer::every` ticks until `cancel`",
+        section: "14 timer",
+        upcoming: false,
+        exercises: &[],
+    },
+    Lesson {
+        bin: "lesson-gil",
+        summary: "a simulated GIL (one `Lock`, released every 5 ms): CPU-bound work on 2 \
+                  threads is no faster than on 1; with I/O-like waits (the GIL released while \
+                  sleeping) it is; the same CPU work in Rust with no GIL: ≈2× on 2 cores",
+        section: "15 gil",
+        upcoming: false,
+        exercises: &[],
+    },
 ];

@@ -36,7 +36,8 @@
 //! other programs on the machine disturb the ratios less. The work is
 //! measured in "bytecodes" (a little arithmetic each); at the start the
 //! lesson measures how many run in `--work-ms`, so a count takes about that
-//! long on any machine, and the point is a ratio: the speed-up.
+//! long on any machine, and the point is a ratio: the speed-up. (The
+//! stopwatch, `timed` and `best_of`, is shared: `lessons/src/measure.rs`.)
 //!
 //! Run: `cargo run -q --bin lesson-gil`; knobs go after `--`, e.g.
 //! `cargo run -q --bin lesson-gil -- --work-ms 300 --reps 5` (`-- --help` lists them all).

@@ -35,7 +35,8 @@
 //!
 //! Bounded: the server listens on 127.0.0.1 only, on a port the system
 //! picks, accepts exactly the lesson's clients (or gives up after a
-//! deadline), and every socket has read and write timeouts.
+//! deadline), and every socket has read and write timeouts (the shared
+//! `LineConn`, `lessons/src/net.rs`).
 //!
 //! Run: `cargo run -q --bin lesson-pool-server`; knobs go after `--`, e.g.
 //! `cargo run -q --bin lesson-pool-server -- --clients 8 --workers 2` (`-- --help` lists them all).
@@ -48,7 +49,7 @@ use lockstep_lessons::{
     CommonArgs, LineConn, Peak, Rng, SeedArgs, Started, accept_up_to, begin, book, finished, heading, listen,
     narrate, point, say, seconds_since, start, within_budget, your_turn,
 };
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 // A std Mutex for the bookkeeping, so that --timeline shows only the lesson's primitives.
 use std::sync::{Arc, Mutex};
@@ -259,8 +260,7 @@ impl Shop {
             let (from, to) = (served.as_secs_f64(), left.as_secs_f64());
             say("MainThread", format!("{client} served by {worker} from {from:.3} s to {to:.3} s{after}"));
         }
-        let mut workers: Vec<&str> = visits.iter().map(|visit| visit.worker.as_str()).collect();
-        (workers.sort(), workers.dedup());
+        let workers: BTreeSet<&str> = visits.iter().map(|visit| visit.worker.as_str()).collect();
         let (most, served, clients, at) =
             (part.serving.most(), visits.len(), self.clients, took.as_secs_f64());
         let told = format!(
@@ -268,7 +268,7 @@ impl Shop {
         );
         say("MainThread", told);
         let (echoes, all_back) = (format!("{echoed} of {sent}"), echoed == sent);
-        Report { workers: workers.join(", "), visits, most, echoes, all_back, took }
+        Report { workers: Vec::from_iter(workers).join(", "), visits, most, echoes, all_back, took }
     }
 }
 

@@ -49,18 +49,38 @@ pub struct Peak {
 
 impl Peak {
     /// Counts one more inside; returns how many are inside now.
+    ///
+    /// ```
+    /// let peak = lockstep_lessons::Peak::default();
+    /// assert_eq!(peak.enter(), 1);
+    /// ```
     pub fn enter(&self) -> usize {
         let now = self.now.fetch_add(1, Relaxed) + 1;
         self.most.fetch_max(now, Relaxed);
         now
     }
 
-    /// Counts one fewer inside.
+    /// Counts one fewer inside (one that entered).
+    ///
+    /// ```
+    /// let peak = lockstep_lessons::Peak::default();
+    /// peak.enter();
+    /// peak.leave();
+    /// assert_eq!((peak.enter(), peak.most()), (1, 1));
+    /// ```
     pub fn leave(&self) {
         self.now.fetch_sub(1, Relaxed);
     }
 
     /// The most that were inside at once.
+    ///
+    /// ```
+    /// let peak = lockstep_lessons::Peak::default();
+    /// std::thread::scope(|s| {
+    ///     s.spawn(|| peak.enter());
+    /// });
+    /// assert_eq!(peak.most(), 1);
+    /// ```
     pub fn most(&self) -> usize {
         self.most.load(Relaxed)
     }
@@ -69,6 +89,11 @@ impl Peak {
 /// How long a run took, in seconds, and how many cores it kept busy
 /// meanwhile (the process's CPU time over that time: 2 when two threads
 /// ran all along on two cores).
+///
+/// ```
+/// let timing = lockstep_lessons::Timing { wall: 0.5, cores: 2.0 };
+/// assert_eq!(timing.wall * timing.cores, 1.0); // a second of CPU time
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Timing {
     /// Seconds, by the wall clock.
@@ -100,6 +125,11 @@ pub fn timed(work: impl FnOnce()) -> Timing {
 
 /// The best times of one thread against two, in seconds, and how many
 /// cores the best two-thread run kept busy.
+///
+/// ```
+/// let best = lockstep_lessons::Best { one: 0.30, two: 0.29, cores: 1.0 };
+/// assert!(best.speed_up() < 1.3); // as with a GIL: no speed-up
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Best {
     /// One thread's best time.

@@ -21,9 +21,16 @@
 //! - [`start`]: start a `lockstep::thread::Thread` inside a
 //!   `std::thread::scope` (`Thread-N`, or a name given), whose `join` hands
 //!   back what the target returned;
+//! - [`book`]: lock a lesson's std `Mutex` bookkeeping, poisoned or not;
 //! - [`crowd`]: start N `Thread`s (`Thread-N` names from `lockstep::thread`),
 //!   each with its own seeded [`Rng`], do something on the main thread
 //!   meanwhile, and join them all;
+//! - [`timed`], [`best_of`], [`Peak`], [`cores`] and [`seconds_since`]:
+//!   how long a run took and how many cores it kept busy, one thread
+//!   against two (the best of several runs), how many threads were inside
+//!   at once, and the times the narration prints;
+//! - [`listen`], [`accept_until`], [`accept_up_to`] and [`LineConn`]: line-based TCP on
+//!   127.0.0.1 with timeouts, for the lessons' servers and clients;
 //! - [`Rng`]: seeded random numbers (the `rand` crate), so `--seed` repeats
 //!   a run's choices (it cannot repeat the operating system's scheduling);
 //! - [`CommonArgs`], [`SeedArgs`] and [`CrowdArgs`]: the knobs the lessons
@@ -38,6 +45,8 @@
 
 mod args;
 mod index;
+mod measure;
+mod net;
 mod out;
 mod pacing;
 pub mod play;
@@ -50,6 +59,8 @@ pub use args::{
     BUDGET, ColorWhen, CommonArgs, CrowdArgs, MAX_PAUSE_MS, MAX_THREADS, SeedArgs, within_budget,
 };
 pub use index::{LESSONS, Lesson};
+pub use measure::{Best, Peak, Timing, best_of, both, cores, seconds_since, timed};
+pub use net::{LineConn, accept_until, accept_up_to, listen};
 pub use out::{begin, finished, heading, line, narrate, point, say, your_turn};
 pub use rng::Rng;
-pub use threads::{Started, crowd, start, thread_name};
+pub use threads::{Started, book, crowd, start, thread_name};

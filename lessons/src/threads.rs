@@ -14,6 +14,19 @@ pub fn thread_name(number: usize) -> String {
     format!("Thread-{number}")
 }
 
+/// Locks a lesson's bookkeeping (a std `Mutex`, so that `--timeline`
+/// shows only the lesson's own primitives), even if a thread panicked
+/// while holding it: the records are still worth showing.
+///
+/// ```
+/// let calls = std::sync::Mutex::new(Vec::new());
+/// lockstep_lessons::book(&calls).push("hello");
+/// assert_eq!(lockstep_lessons::book(&calls).len(), 1);
+/// ```
+pub fn book<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// A `lockstep::thread::Thread` started by [`start`]: its `join` waits for
 /// it and hands back what its target returned.
 #[derive(Debug)]
@@ -35,7 +48,7 @@ impl<T> Started<T> {
     /// ```
     pub fn join(self) -> Option<T> {
         self.thread.join().expect("started by `start`, joined from another thread");
-        self.result.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+        book(&self.result).take()
     }
 }
 
@@ -60,7 +73,7 @@ pub fn start<'scope, T: Send + 'scope>(
     let slot = result.clone();
     let body = move || {
         let value = target();
-        *slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(value);
+        *book(&slot) = Some(value);
     };
     let thread = match name {
         Some(name) => Thread::named_scoped(s, name, body),

@@ -45,7 +45,7 @@ use lockstep::futures::ThreadPoolExecutor;
 use lockstep::thread::current_thread;
 use lockstep::{Event, Mutex};
 use lockstep_lessons::{
-    CommonArgs, Rng, SeedArgs, begin, finished, heading, point, say, start, within_budget, your_turn,
+    CommonArgs, Rng, SeedArgs, begin, book, finished, heading, point, say, start, within_budget, your_turn,
 };
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize};
@@ -185,7 +185,7 @@ fn by_hand(pause: Duration) -> ByHand {
         let name = current_thread().name();
         callback_step.store(step.fetch_add(1, Relaxed) + 1, Relaxed);
         say(&name, format!("callback got {result}"));
-        *seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((name, result));
+        *book(&seen) = Some((name, result));
     };
     thread::scope(|s| {
         let (callback, n) = (&callback, 7);

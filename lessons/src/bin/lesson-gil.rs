@@ -36,7 +36,8 @@
 //! other programs on the machine disturb the ratios less. The work is
 //! measured in "bytecodes" (a little arithmetic each); at the start the
 //! lesson measures how many run in `--work-ms`, so a count takes about that
-//! long on any machine, and the point is a ratio: the speed-up.
+//! long on any machine, and the point is a ratio: the speed-up. (The
+//! stopwatch, `timed` and `best_of`, is shared: `lessons/src/measure.rs`.)
 //!
 //! Run: `cargo run -q --bin lesson-gil`; knobs go after `--`, e.g.
 //! `cargo run -q --bin lesson-gil -- --work-ms 300 --reps 5` (`-- --help` lists them all).
@@ -45,13 +46,13 @@
 use clap::Parser;
 use lockstep::Lock;
 use lockstep_lessons::{
-    CommonArgs, Rng, SeedArgs, begin, finished, heading, point, say, start, within_budget, your_turn,
+    CommonArgs, Peak, Rng, SeedArgs, Timing, begin, best_of, both, cores, finished, heading, point, say,
+    seconds_since, start, timed, within_budget, your_turn,
 };
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, AtomicUsize};
 // Relaxed: the counters only decide when to hand the GIL over and count
-// what happened; the GIL's own acquire/release orders the threads' work,
-// and the totals are read after the threads are joined.
+// what happened; the GIL's own acquire/release orders the threads' work.
 use std::sync::atomic::Ordering::Relaxed;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -95,7 +96,7 @@ fn main() {
     within_budget::<Args>(per_rep * u32::from(reps), "--reps × (--work-ms, --pause-ms)");
     let switch = Duration::from_millis(args.switch_ms);
     let mut rng = Rng::new(args.seed.seed);
-    let cores = thread::available_parallelism().map_or(1, usize::from);
+    let cores = cores();
     let per_ms = bytecodes_per_ms();
     let n = per_ms * args.work_ms;
     say(
@@ -110,7 +111,7 @@ fn main() {
 
     heading(&format!("Part 1: CPU-bound, with a simulated GIL (switch interval {} ms)", args.switch_ms));
     let gil = Gil::new();
-    let cpu = measure("simulated GIL, CPU-bound", reps, |one_first| {
+    let cpu = best_of("simulated GIL, CPU-bound", reps, |one_first| {
         let one = || {
             timed(|| {
                 count_holding(&gil, n, switch);
@@ -122,14 +123,14 @@ fn main() {
         };
         both(one_first, one, two)
     });
-    let most_at_once = gil.most_running.load(Relaxed);
+    let most_at_once = gil.running.most();
     say("MainThread", format!("threads counting at once, at most: {most_at_once} (the GIL's holder)"));
 
     heading(&format!(
         "Part 2: I/O-bound, with the GIL released while waiting ({} ms waits)",
         pause.as_millis()
     ));
-    let io = measure("simulated GIL, with I/O waits", reps, |one_first| {
+    let io = best_of("simulated GIL, with I/O waits", reps, |one_first| {
         let waits: [Vec<Duration>; 2] = [0, 1].map(|_| (0..ROUNDS).map(|_| rng.jitter(pause)).collect());
         let one = || {
             timed(|| {
@@ -147,8 +148,8 @@ fn main() {
     });
 
     heading("Part 3: the same CPU-bound work in Rust, with no GIL");
-    let running = Running::default();
-    let free = measure("no GIL, CPU-bound", reps, |one_first| {
+    let running = Peak::default();
+    let free = best_of("no GIL, CPU-bound", reps, |one_first| {
         let one = || {
             timed(|| {
                 count_free(&running, n);
@@ -158,7 +159,7 @@ fn main() {
         let two = || on_two_threads(|_| count_free(&running, n), |_| "counted, with no GIL".to_string());
         both(one_first, one, two)
     });
-    let free_at_once = running.most.load(Relaxed);
+    let free_at_once = running.most();
     say("MainThread", format!("threads counting at once, at most: {free_at_once}"));
 
     heading("What you saw");
@@ -244,8 +245,7 @@ struct Gil {
     /// How many times the GIL was taken: a hand-over shows as a change.
     taken: AtomicU64,
     /// Threads running bytecodes now, and the most at once.
-    running: AtomicUsize,
-    most_running: AtomicUsize,
+    running: Peak,
 }
 
 impl Gil {
@@ -255,8 +255,7 @@ impl Gil {
             lock: Lock::named("GIL"),
             waiting: AtomicUsize::new(0),
             taken: AtomicU64::new(0),
-            running: AtomicUsize::new(0),
-            most_running: AtomicUsize::new(0),
+            running: Peak::default(),
         }
     }
 
@@ -266,13 +265,12 @@ impl Gil {
         self.lock.acquire();
         self.taken.fetch_add(1, Relaxed);
         self.waiting.fetch_sub(1, Relaxed);
-        let now = self.running.fetch_add(1, Relaxed) + 1;
-        self.most_running.fetch_max(now, Relaxed);
+        self.running.enter();
     }
 
     /// Lets the GIL go.
     fn give(&self) {
-        self.running.fetch_sub(1, Relaxed);
+        self.running.leave();
         self.lock.release().expect("the GIL is held by this thread");
     }
 
@@ -340,19 +338,12 @@ fn count_holding(gil: &Gil, n: u64, switch: Duration) -> u64 {
     held
 }
 
-/// Threads running [`count_free`] now, and the most at once.
-#[derive(Default)]
-struct Running {
-    now: AtomicUsize,
-    most: AtomicUsize,
-}
-
-/// The same count in Rust: no GIL to take. Returns nothing to tell (0).
-fn count_free(running: &Running, n: u64) -> u64 {
-    let now = running.now.fetch_add(1, Relaxed) + 1;
-    running.most.fetch_max(now, Relaxed);
+/// The same count in Rust: no GIL to take, only `running` to count in
+/// and out. Returns nothing to tell (0).
+fn count_free(running: &Peak, n: u64) -> u64 {
+    running.enter();
     bytecodes(n);
-    running.now.fetch_sub(1, Relaxed);
+    running.leave();
     0
 }
 
@@ -369,31 +360,6 @@ fn fetch(gil: &Gil, per_ms: u64, waits: &[Duration]) -> u64 {
     waits.iter().sum::<Duration>().as_millis() as u64
 }
 
-/// How long a run took, in seconds, and how many cores it kept busy
-/// meanwhile (the process's CPU time over that time: 2 when two threads
-/// ran all along on two cores).
-#[derive(Clone, Copy)]
-struct Timing {
-    wall: f64,
-    cores: f64,
-}
-
-/// The CPU time this process has used so far, in seconds.
-fn cpu_time() -> f64 {
-    let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: `now` is a valid timespec for the call to fill in.
-    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut now) };
-    now.tv_sec as f64 + now.tv_nsec as f64 / 1e9
-}
-
-/// Times `work` (on MainThread: the one-thread runs).
-fn timed(work: impl FnOnce()) -> Timing {
-    let (began, cpu) = (Instant::now(), cpu_time());
-    work();
-    let wall = began.elapsed().as_secs_f64();
-    Timing { wall, cores: (cpu_time() - cpu) / wall.max(1e-9) }
-}
-
 /// Runs `work(0)` and `work(1)` on two threads, `worker-1` and
 /// `worker-2`, each of which says when it finished and `tell`s what its
 /// work returned; how long until both had finished, in seconds.
@@ -404,75 +370,11 @@ fn on_two_threads(work: impl Fn(usize) -> u64 + Sync, tell: impl Fn(u64) -> Stri
             let (work, tell) = (&work, &tell);
             for number in 0..2 {
                 let name = format!("worker-{}", number + 1);
-                let worker = move || {
+                start(s, Some(&name.clone()), move || {
                     let told = tell(work(number));
-                    say(&name, format!("finished at {:.3} s: {told}", began.elapsed().as_secs_f64()));
-                };
-                start(s, Some(&format!("worker-{}", number + 1)), worker);
+                    say(&name, format!("finished at {}: {told}", seconds_since(began)));
+                });
             }
         })
     })
-}
-
-/// The best times of one measurement, in seconds, and how many cores the
-/// best two-thread run kept busy.
-struct Best {
-    one: f64,
-    two: f64,
-    cores: f64,
-}
-
-impl Best {
-    /// One thread's time over two threads' time: 2 means twice as fast.
-    fn speed_up(&self) -> f64 {
-        self.one / self.two.max(1e-9)
-    }
-}
-
-/// Runs `one` and `two`, in this order if `one_first`, else the other
-/// way round; returns their times in the order (one, two).
-fn both(one_first: bool, one: impl FnOnce() -> Timing, two: impl FnOnce() -> Timing) -> (Timing, Timing) {
-    if one_first {
-        let one = one();
-        (one, two())
-    } else {
-        let two = two();
-        (one(), two)
-    }
-}
-
-/// Runs `once` (one thread's time, two threads' time; one thread first if
-/// told so) `reps` times, one thread first every other time, so that a
-/// machine getting busier or quieter favours neither; says each result, and
-/// keeps the best of each.
-fn measure(label: &str, reps: u8, mut once: impl FnMut(bool) -> (Timing, Timing)) -> Best {
-    let mut best = Best { one: f64::MAX, two: f64::MAX, cores: 0.0 };
-    for rep in 1..=reps {
-        let (one, two) = once(rep % 2 == 1);
-        say(
-            "MainThread",
-            format!(
-                "run {rep}: 1 thread {:.3} s, 2 threads {:.3} s ({:.2} cores busy): speed-up {:.2}×",
-                one.wall,
-                two.wall,
-                two.cores,
-                one.wall / two.wall
-            ),
-        );
-        best.one = best.one.min(one.wall);
-        if two.wall < best.two {
-            (best.two, best.cores) = (two.wall, two.cores);
-        }
-    }
-    say(
-        "MainThread",
-        format!(
-            "{label}: best of {reps}: 1 thread {:.3} s, 2 threads {:.3} s ({:.2} cores busy): speed-up {:.2}×",
-            best.one,
-            best.two,
-            best.cores,
-            best.speed_up()
-        ),
-    );
-    best
 }

@@ -35,7 +35,8 @@
 //!
 //! Bounded: the server listens on 127.0.0.1 only, on a port the system
 //! picks, accepts exactly the lesson's clients (or gives up after a
-//! deadline), and every socket has read and write timeouts.
+//! deadline), and every socket has read and write timeouts (the shared
+//! `LineConn`, `lessons/src/net.rs`).
 //!
 //! Run: `cargo run -q --bin lesson-pool-server`; knobs go after `--`, e.g.
 //! `cargo run -q --bin lesson-pool-server -- --clients 8 --workers 2` (`-- --help` lists them all).
@@ -45,16 +46,13 @@ use clap::Parser;
 use lockstep::thread::{Thread, current_thread};
 use lockstep::{Barrier, ThreadPoolExecutor};
 use lockstep_lessons::{
-    CommonArgs, Rng, SeedArgs, begin, finished, heading, narrate, point, say, start, within_budget, your_turn,
+    CommonArgs, LineConn, Peak, Rng, SeedArgs, Started, accept_up_to, begin, book, finished, heading, listen,
+    narrate, point, say, seconds_since, start, within_budget, your_turn,
 };
-use std::io::{BufRead, BufReader, Write};
+use std::collections::{BTreeSet, HashMap};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::AtomicUsize;
-// Relaxed: the counters only count who is being served; the visits are
-// read after the pool has shut down and the threads are joined.
-use std::sync::atomic::Ordering::Relaxed;
 // A std Mutex for the bookkeeping, so that --timeline shows only the lesson's primitives.
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -97,25 +95,25 @@ struct Visit {
     waited: bool,
 }
 
-/// What one part's server and workers share.
-struct Stats {
-    since: Instant,
-    /// Clients being served now, and the most at once.
-    serving: AtomicUsize,
-    most: AtomicUsize,
-    /// Clients that have left.
-    gone: AtomicUsize,
-    visits: Mutex<Vec<Visit>>,
+/// The lesson's clients and how they behave.
+#[derive(Clone, Copy)]
+struct Shop {
+    clients: usize,
+    messages: usize,
+    pause: Duration,
     /// How long a socket waits for its peer before giving up.
     timeout: Duration,
     quiet: bool,
 }
 
-impl Stats {
-    /// Seconds since the part began, for the narration.
-    fn at(&self) -> String {
-        format!("{:.3} s", self.since.elapsed().as_secs_f64())
-    }
+/// One part: what its server, workers and clients share.
+struct Part {
+    shop: Shop,
+    since: Instant,
+    /// Clients being served now, and the most at once.
+    serving: Peak,
+    /// The visits of the clients that have left.
+    visits: Mutex<Vec<Visit>>,
 }
 
 /// How a part serves its connections.
@@ -130,10 +128,13 @@ enum Serving {
 /// What one part showed.
 struct Report {
     visits: Vec<Visit>,
+    /// The names of the threads that served, sorted: `pool_0, pool_1, pool_2`.
+    workers: String,
     most: usize,
-    /// The clients' own counts: echoes that came back right, out of those sent.
-    echoed: usize,
-    sent: usize,
+    /// The clients' own counts, `20 of 20`: echoes that came back right,
+    /// out of the lines sent; and whether all of them did.
+    echoes: String,
+    all_back: bool,
     took: Duration,
 }
 
@@ -163,212 +164,145 @@ fn main() {
 
     heading("What you saw");
     let waited: Vec<&Visit> = pool.visits.iter().filter(|visit| visit.waited).collect();
+    let wait = |visit: &&Visit| visit.served - visit.accepted;
     let waits: Vec<String> = waited
         .iter()
-        .map(|visit| {
-            format!("{} {:.1} ms", visit.client, (visit.served - visit.accepted).as_secs_f64() * 1000.0)
-        })
+        .map(|visit| format!("{} {:.1} ms", visit.client, wait(visit).as_secs_f64() * 1e3))
         .collect();
-    let longest = waited.iter().map(|visit| visit.served - visit.accepted).max().unwrap_or_default();
-    let stay_ms = u32::from(args.messages) * 100;
-    point(if pool.most > workers || pool.visits.len() < clients {
+    let longest = waited.iter().map(wait).max().unwrap_or_default();
+    let (stay_ms, pause_ms) = (u32::from(args.messages) * 100, args.common.pause_ms);
+    let (most, served, pool_workers) = (pool.most, pool.visits.len(), &pool.workers);
+    point(if most > workers || served < clients {
         format!(
-            "Part 1: {} of {clients} clients served, at most {} at once with {workers} workers (unexpected).",
-            pool.visits.len(),
-            pool.most
+            "Part 1: {served} of {clients} clients served, at most {most} at once with {workers} workers (unexpected)."
         )
     } else if waited.is_empty() {
+        let why = if clients <= workers {
+            "there were enough workers for everybody"
+        } else {
+            "each client left before the pool filled up"
+        };
         format!(
-            "Part 1: all {clients} clients were served, never more than {} at once, but nobody had to \
-             wait: {}. With the defaults (5 clients, 3 workers, 10 ms pauses) each client stays about \
-             {stay_ms} ms and the last ones wait for a free worker.",
-            pool.most,
-            if clients <= workers {
-                "there were enough workers for everybody"
-            } else {
-                "each client left before the pool filled up"
-            }
+            "Part 1: all {clients} clients were served, never more than {most} at once, but nobody had to \
+             wait: {why}. With the defaults (5 clients, 3 workers, 10 ms pauses) each client stays about \
+             {stay_ms} ms and the last ones wait for a free worker."
         )
     } else {
+        let short = if longest < Duration::from_millis(20) {
+            format!(
+                " The waits were short: with --pause-ms {pause_ms} the first clients left almost at once; \
+                 with the default 10 ms each client stays about {stay_ms} ms and the others visibly wait for it."
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "Part 1: all {clients} clients connected at once, but at most {} were served at the same \
-             time, by the pool's {workers} workers ({}); {} waited, connected but unanswered, until a \
-             worker was free because its client had left ({}).{}",
-            pool.most,
-            workers_of(&pool.visits).join(", "),
+            "Part 1: all {clients} clients connected at once, but at most {most} were served at the same \
+             time, by the pool's {workers} workers ({pool_workers}); {} waited, connected but unanswered, \
+             until a worker was free because its client had left ({}).{short}",
             waited.len(),
-            waits.join(", "),
-            if longest < Duration::from_millis(20) {
-                format!(
-                    " The waits were short: with --pause-ms {} the first clients left almost at once; \
-                     with the default 10 ms each client stays about {stay_ms} ms and the others \
-                     visibly wait for it.",
-                    args.common.pause_ms
-                )
-            } else {
-                String::new()
-            }
+            waits.join(", ")
         )
     });
+    let (at_once, names) = (threads.most, &threads.workers);
+    let (one_each, pooled) = (threads.took.as_secs_f64(), pool.took.as_secs_f64());
     point(format!(
-        "Part 2: one thread per client served {} of {clients} at once ({}), and nobody waited: \
-         {:.3} s instead of the pool's {:.3} s. But each client costs a thread: a pool bounds \
-         how many threads a busy server starts.",
-        threads.most,
-        workers_of(&threads.visits).join(", "),
-        threads.took.as_secs_f64(),
-        pool.took.as_secs_f64()
+        "Part 2: one thread per client served {at_once} of {clients} at once ({names}), and nobody waited: \
+         {one_each:.3} s instead of the pool's {pooled:.3} s. But each client costs a thread: a pool bounds \
+         how many threads a busy server starts."
     ));
-    let all_back = pool.echoed == pool.sent && threads.echoed == threads.sent;
-    point(format!(
-        "{}: {} of {} echoes in part 1, {} of {} in part 2.",
-        if all_back {
-            "Every line came back as it was sent"
-        } else {
-            "Some lines did not come back (unexpected)"
-        },
-        pool.echoed,
-        pool.sent,
-        threads.echoed,
-        threads.sent
-    ));
+    let how = if pool.all_back && threads.all_back {
+        "Every line came back as it was sent"
+    } else {
+        "Some lines did not come back (unexpected)"
+    };
+    point(format!("{how}: {} echoes in part 1, {} in part 2.", pool.echoes, threads.echoes));
     your_turn("lesson-pool-server");
     finished(started);
-}
-
-/// The visit this one took its worker over from: the latest one by the
-/// same worker that had ended before this one began.
-fn took_over<'v>(visit: &Visit, visits: &'v [Visit]) -> Option<&'v Visit> {
-    visits
-        .iter()
-        .filter(|other| {
-            other.worker == visit.worker && other.left <= visit.served && other.client != visit.client
-        })
-        .max_by_key(|other| other.left)
-}
-
-/// The workers' names, sorted, without repeats.
-fn workers_of(visits: &[Visit]) -> Vec<String> {
-    let mut names: Vec<String> = visits.iter().map(|visit| visit.worker.clone()).collect();
-    names.sort();
-    names.dedup();
-    names
-}
-
-/// The lesson's clients and how they behave.
-struct Shop {
-    clients: usize,
-    messages: usize,
-    pause: Duration,
-    timeout: Duration,
-    quiet: bool,
 }
 
 impl Shop {
     /// Runs one part: a server on 127.0.0.1 serving the `serving` way,
     /// and the clients, who all connect at once.
-    fn open(&self, serving: Serving, rng: &mut Rng) -> Report {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("listen on 127.0.0.1");
-        let address = listener.local_addr().expect("the port the system chose");
-        let stats = Arc::new(Stats {
+    fn open(self, serving: Serving, rng: &mut Rng) -> Report {
+        let (listener, address) = listen();
+        let part = Arc::new(Part {
+            shop: self,
             since: Instant::now(),
-            serving: AtomicUsize::new(0),
-            most: AtomicUsize::new(0),
-            gone: AtomicUsize::new(0),
+            serving: Peak::default(),
             visits: Mutex::new(Vec::new()),
-            timeout: self.timeout,
-            quiet: self.quiet,
         });
         say("MainThread", format!("the server listens on {address}"));
         let gate = Barrier::new(self.clients); // they all come at once
         let (echoed, sent) = thread::scope(|s| {
-            let server = {
-                let stats = stats.clone();
-                start(s, Some("server"), move || self.accept(&listener, serving, &stats))
-            };
-            let clients: Vec<_> = (1..=self.clients)
-                .map(|number| {
-                    let gaps: Vec<Duration> =
-                        (0..self.messages).map(|_| rng.jitter(self.pause * 10)).collect();
-                    let (gate, stats) = (&gate, &stats);
-                    let name = format!("client-{number}");
-                    start(s, Some(&name.clone()), move || self.client(&name, address, gate, &gaps, stats))
-                })
-                .collect();
-            let counts: Vec<(usize, usize)> =
-                clients.into_iter().filter_map(|client| client.join()).collect();
+            let server = start(s, Some("server"), || part.accept(&listener, serving));
+            let mut clients = Vec::new();
+            for number in 1..=self.clients {
+                let gaps: Vec<Duration> = (0..self.messages).map(|_| rng.jitter(self.pause * 10)).collect();
+                let (gate, part, name) = (&gate, &part, format!("client-{number}"));
+                clients.push(start(s, Some(&name.clone()), move || part.client(&name, address, gate, &gaps)));
+            }
+            let counts = clients.into_iter().filter_map(Started::join);
+            let totals = counts.fold((0, 0), |(echoed, sent), (e, s)| (echoed + e, sent + s));
             server.join();
-            counts.iter().fold((0, 0), |(echoed, sent), (e, s)| (echoed + e, sent + s))
+            totals
         });
-        let took = stats.since.elapsed();
-        let mut visits = stats.visits.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        let took = part.since.elapsed();
+        let mut visits = book(&part.visits).clone();
         visits.sort_by_key(|visit| visit.served);
+        // Each worker's previous client: the one whose leaving freed it.
+        let mut last: HashMap<&str, &Visit> = HashMap::new();
         for visit in &visits {
-            let after = took_over(visit, &visits)
-                .map_or(String::new(), |before| format!(" (after {} left {})", before.client, before.worker));
-            say(
-                "MainThread",
-                format!(
-                    "{} served by {} from {:.3} s to {:.3} s{after}",
-                    visit.client,
-                    visit.worker,
-                    visit.served.as_secs_f64(),
-                    visit.left.as_secs_f64()
-                ),
-            );
+            let Visit { client, worker, served, left, .. } = visit;
+            let after = last
+                .insert(worker, visit)
+                .map_or(String::new(), |before| format!(" (after {} left {worker})", before.client));
+            let (from, to) = (served.as_secs_f64(), left.as_secs_f64());
+            say("MainThread", format!("{client} served by {worker} from {from:.3} s to {to:.3} s{after}"));
         }
-        let most = stats.most.load(Relaxed);
-        say(
-            "MainThread",
-            format!(
-                "served {} of {} clients; at most {most} served at once; finished at {:.3} s",
-                visits.len(),
-                self.clients,
-                took.as_secs_f64()
-            ),
+        let workers: BTreeSet<&str> = visits.iter().map(|visit| visit.worker.as_str()).collect();
+        let (most, served, clients, at) =
+            (part.serving.most(), visits.len(), self.clients, took.as_secs_f64());
+        let told = format!(
+            "served {served} of {clients} clients; at most {most} served at once; finished at {at:.3} s"
         );
-        Report { visits, most, echoed, sent, took }
+        say("MainThread", told);
+        let (echoes, all_back) = (format!("{echoed} of {sent}"), echoed == sent);
+        Report { workers: Vec::from_iter(workers).join(", "), visits, most, echoes, all_back, took }
+    }
+}
+
+impl Part {
+    /// Seconds since the part began, for the narration.
+    fn at(&self) -> String {
+        seconds_since(self.since)
     }
 
     /// The server: accepts exactly the lesson's clients (or gives up at a
     /// deadline), handing each connection to the pool or to a new thread.
-    fn accept(&self, listener: &TcpListener, serving: Serving, stats: &Arc<Stats>) {
-        listener.set_nonblocking(true).expect("a listener can poll");
+    fn accept(self: &Arc<Self>, listener: &TcpListener, serving: Serving) {
         let pool = match serving {
             Serving::Pool(workers) => {
-                say(
-                    "server",
-                    format!("ThreadPoolExecutor(max_workers={workers}, thread_name_prefix=\"pool\")"),
-                );
+                let python =
+                    format!("ThreadPoolExecutor(max_workers={workers}, thread_name_prefix=\"pool\")");
+                say("server", python);
                 Some(ThreadPoolExecutor::builder().max_workers(workers).thread_name_prefix("pool").build())
             }
             Serving::ThreadPerClient => None,
         };
         let mut handlers = Vec::new();
-        let deadline = Instant::now() + self.timeout;
-        let mut accepted = 0;
-        while accepted < self.clients && Instant::now() < deadline {
-            let (conn, peer) = match listener.accept() {
-                Ok(connection) => connection,
-                Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {
-                    thread::sleep(Duration::from_millis(1)); // polling interval only
-                    continue;
-                }
-                Err(error) => {
-                    say("server", format!("accept() failed: {error}"));
-                    break;
-                }
-            };
+        let deadline = Instant::now() + self.shop.timeout;
+        let (accepted, error) = accept_up_to(listener, self.shop.clients, deadline, |before, conn, peer| {
             // Accepted before this one and not gone yet: served or queued.
-            let ahead = accepted - stats.gone.load(Relaxed).min(accepted);
+            let ahead = before - book(&self.visits).len().min(before);
             let waits = matches!(serving, Serving::Pool(workers) if ahead >= workers);
-            accepted += 1;
-            let accepted_at = stats.since.elapsed();
-            let handler_stats = stats.clone();
-            let task = move || handle(conn, peer, (accepted_at, waits), &handler_stats);
+            let accepted_at = self.since.elapsed();
+            let part = self.clone();
+            let task = move || handle(conn, peer, accepted_at, waits, &part);
             let at = accepted_at.as_secs_f64();
-            let tell =
-                |how: String| narrate(self.quiet, "server", format!("accepted {peer} at {at:.3} s; {how}"));
+            let tell = |how: String| {
+                narrate(self.shop.quiet, "server", format!("accepted {peer} at {at:.3} s; {how}"))
+            };
             match &pool {
                 Some(pool) => {
                     tell("pool.submit(handle, conn)".to_string());
@@ -383,125 +317,82 @@ impl Shop {
                     handlers.push(thread);
                 }
             }
+        });
+        if let Some(error) = error {
+            say("server", format!("accept() failed: {error}"));
         }
-        if accepted < self.clients {
-            say("server", format!("only {accepted} of {} clients came before the deadline", self.clients));
+        if accepted < self.shop.clients {
+            say(
+                "server",
+                format!("only {accepted} of {} clients came before the deadline", self.shop.clients),
+            );
         }
         drop(pool); // `with ... as pool:` ends: shutdown(wait=True) waits for the handlers
         for handler in handlers {
             handler.join().expect("started above");
         }
-        say("server", format!("all {accepted} connections served; the server stops at {}", stats.at()));
+        say("server", format!("all {accepted} connections served; the server stops at {}", self.at()));
     }
 
     /// One client: waits at the gate, connects, sends its lines (each
     /// answered by an echo before the next), and leaves. Returns how many
     /// echoes came back right, and how many lines it sent.
-    fn client(
-        &self,
-        name: &str,
-        address: SocketAddr,
-        gate: &Barrier,
-        gaps: &[Duration],
-        stats: &Stats,
-    ) -> (usize, usize) {
-        let _ = gate.wait_timeout(self.timeout);
-        let conn = match TcpStream::connect_timeout(&address, self.timeout) {
-            Ok(conn) => conn,
-            Err(error) => {
-                say(name, format!("could not connect: {error}"));
-                return (0, 0);
-            }
+    fn client(&self, name: &str, address: SocketAddr, gate: &Barrier, gaps: &[Duration]) -> (usize, usize) {
+        let timeout = self.shop.timeout;
+        let _ = gate.wait_timeout(timeout);
+        let connected = LineConn::connect(address, timeout);
+        let Ok(mut conn) = connected.inspect_err(|error| say(name, format!("could not connect: {error}")))
+        else {
+            return (0, 0);
         };
-        set_timeouts(&conn, self.timeout);
-        say(name, format!("connected at {}; sends hello", stats.at()));
-        let mut reader = BufReader::new(conn.try_clone().expect("a socket can be cloned"));
-        let mut writer = conn;
+        say(name, format!("connected at {}; sends hello", self.at()));
         let (mut echoed, mut sent) = (0, 0);
         for (number, gap) in gaps.iter().enumerate() {
             let text =
                 if number == 0 { format!("hello from {name}\n") } else { format!("{name} line {number}\n") };
             let asked = Instant::now();
-            if writer.write_all(text.as_bytes()).is_err() {
-                say(name, "the server closed the connection");
-                break;
-            }
             sent += 1;
-            let mut echo = String::new();
-            match reader.read_line(&mut echo) {
-                Ok(_) if echo == text => echoed += 1,
-                Ok(_) => say(name, format!("a wrong echo: {echo:?}")),
+            match conn.ask(&text) {
+                Ok(echo) if echo == text => echoed += 1,
+                Ok(echo) => say(name, format!("a wrong echo: {echo:?}")),
                 Err(error) => {
-                    say(name, format!("no echo within {} ms: {error}", self.timeout.as_millis()));
+                    say(name, format!("no echo within {} ms: {error}", timeout.as_millis()));
                     break;
                 }
             }
             if number == 0 {
                 let waited = asked.elapsed().as_secs_f64() * 1000.0;
-                say(name, format!("hello echoed at {}, {waited:.1} ms after it was sent", stats.at()));
+                say(name, format!("hello echoed at {}, {waited:.1} ms after it was sent", self.at()));
             }
             // Sleep only to pace the demo: the client thinks before its next line.
             thread::sleep(*gap);
         }
-        narrate(self.quiet, name, format!("leaves at {}", stats.at()));
+        narrate(self.shop.quiet, name, format!("leaves at {}", self.at()));
         (echoed, sent)
     }
 }
 
-/// Read and write timeouts: nobody waits for a peer forever.
-fn set_timeouts(conn: &TcpStream, timeout: Duration) {
-    conn.set_read_timeout(Some(timeout)).expect("a positive timeout");
-    conn.set_write_timeout(Some(timeout)).expect("a positive timeout");
-}
-
 /// Python's `handle(conn, addr)`: echoes every line until the client
-/// leaves, and records the visit.
-/// `accepted`: when the server accepted it, and whether all the workers were
-/// taken then.
-fn handle(conn: TcpStream, peer: SocketAddr, accepted: (Duration, bool), stats: &Stats) {
-    let (accepted, waited) = accepted;
+/// leaves, and records the visit: accepted at `accepted`, when all the
+/// workers were taken if `waited`.
+fn handle(conn: TcpStream, peer: SocketAddr, accepted: Duration, waited: bool, part: &Part) {
     let worker = current_thread().name();
-    let served = stats.since.elapsed();
-    let now = stats.serving.fetch_add(1, Relaxed) + 1;
-    stats.most.fetch_max(now, Relaxed);
-    let _ = conn.set_nonblocking(false);
-    set_timeouts(&conn, stats.timeout);
-    let mut reader = BufReader::new(conn.try_clone().expect("a socket can be cloned"));
-    let mut writer = conn;
+    let served = part.since.elapsed();
+    let now = part.serving.enter();
     let mut client = format!("{peer}");
-    let mut line = String::new();
-    loop {
-        line.clear();
-        match reader.read_line(&mut line) {
-            Ok(0) => break, // the client left
-            Ok(_) => {
-                if let Some(name) = line.strip_prefix("hello from ") {
-                    client = name.trim().to_string();
-                    say(
-                        &worker,
-                        format!("serves {client} ({peer}) at {}; {now} being served now", stats.at()),
-                    );
-                }
-                if writer.write_all(line.as_bytes()).is_err() {
-                    break;
-                }
+    let echoed = LineConn::new(conn, part.shop.timeout).and_then(|mut conn| {
+        conn.echo(|line| {
+            if let Some(name) = line.strip_prefix("hello from ") {
+                client = name.trim().to_string();
+                say(&worker, format!("serves {client} ({peer}) at {}; {now} being served now", part.at()));
             }
-            Err(error) => {
-                say(&worker, format!("gave up on {client}: {error}"));
-                break;
-            }
-        }
-    }
-    let left = stats.since.elapsed();
-    stats.serving.fetch_sub(1, Relaxed);
-    stats.gone.fetch_add(1, Relaxed);
-    narrate(stats.quiet, &worker, format!("{client} left at {}; free for the next one", stats.at()));
-    stats.visits.lock().unwrap_or_else(PoisonError::into_inner).push(Visit {
-        client,
-        worker,
-        accepted,
-        served,
-        left,
-        waited,
+        })
     });
+    if let Err(error) = echoed {
+        say(&worker, format!("gave up on {client}: {error}"));
+    }
+    let left = part.since.elapsed();
+    part.serving.leave();
+    narrate(part.shop.quiet, &worker, format!("{client} left at {}; free for the next one", part.at()));
+    book(&part.visits).push(Visit { client, worker, accepted, served, left, waited });
 }

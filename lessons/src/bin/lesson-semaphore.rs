@@ -39,7 +39,7 @@ use clap::Parser;
 use lockstep::thread::current_thread;
 use lockstep::{BoundedSemaphore, Event, Semaphore};
 use lockstep_lessons::{
-    CommonArgs, CrowdArgs, Rng, SeedArgs, begin, finished, heading, point, say, start, within_budget,
+    CommonArgs, CrowdArgs, Rng, SeedArgs, begin, book, finished, heading, point, say, start, within_budget,
     your_turn,
 };
 use std::sync::atomic::AtomicUsize;
@@ -189,7 +189,7 @@ fn parking_lot(cars: usize, spaces: usize, pause: Duration, rng: &mut Rng, quiet
 /// Adds `change` (+1 or -1) to the cars `inside` and runs `then` with the
 /// new count, all under the counter's lock.
 fn count(inside: &std::sync::Mutex<usize>, change: isize, then: impl FnOnce(usize)) {
-    let mut now = inside.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut now = book(inside);
     *now = now.checked_add_signed(change).expect("a car leaves only after it parked");
     then(*now);
 }

@@ -50,10 +50,11 @@ use clap::Parser;
 use lockstep::thread::current_thread;
 use lockstep::{Event, Timer};
 use lockstep_lessons::{
-    CommonArgs, Rng, SeedArgs, begin, finished, heading, point, say, within_budget, your_turn,
+    CommonArgs, Rng, SeedArgs, begin, book, finished, heading, point, say, seconds_since, within_budget,
+    your_turn,
 };
 // A std Mutex for the bookkeeping, so that --timeline shows only the lesson's primitives.
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -82,16 +83,6 @@ struct Args {
 /// When each call of a timer's function came, since the part began, and
 /// in which thread.
 type Calls = Arc<Mutex<Vec<(Duration, String)>>>;
-
-/// Locks the bookkeeping; nothing panics while holding it.
-fn book<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// Seconds since `since`, for the narration: `1.002 s`.
-fn at(since: Instant) -> String {
-    format!("{:.3} s", since.elapsed().as_secs_f64())
-}
 
 fn main() {
     let args = Args::parse();
@@ -186,7 +177,7 @@ fn hello(since: Instant, calls: &Calls) -> impl FnOnce() + Send + 'static {
     let calls = calls.clone();
     move || {
         let name = current_thread().name();
-        say(&name, format!("hello, world (at {})", at(since)));
+        say(&name, format!("hello, world (at {})", seconds_since(since)));
         book(&calls).push((since.elapsed(), name));
     }
 }
@@ -203,7 +194,7 @@ fn one_shot(delay: Duration) -> (Vec<(Duration, String)>, bool) {
         "MainThread",
         format!(
             "start() returned at {}; t.is_alive() = {}: {} waits, main goes on; t.join()",
-            at(since),
+            seconds_since(since),
             timer.is_alive(),
             timer.thread().name()
         ),
@@ -213,7 +204,7 @@ fn one_shot(delay: Duration) -> (Vec<(Duration, String)>, bool) {
     let thread = runs.first().map_or("nobody", |(_, name)| name.as_str()).to_string();
     say(
         "MainThread",
-        format!("t.join() returned at {}: hello ran {} time, in {thread}", at(since), runs.len()),
+        format!("t.join() returned at {}: hello ran {} time, in {thread}", seconds_since(since), runs.len()),
     );
     timer.cancel();
     let late = timer.is_cancelled();
@@ -244,7 +235,7 @@ fn cancelled(delay: Duration, cancel_at: Duration) -> Cancelled {
     timer.start().expect("a new timer starts");
     // Sleep only to pace the demo: main changes its mind a while later.
     thread::sleep(cancel_at);
-    say("MainThread", format!("at {}: changed my mind, t.cancel()", at(since)));
+    say("MainThread", format!("at {}: changed my mind, t.cancel()", seconds_since(since)));
     timer.cancel();
     let joining = Instant::now();
     timer.join().expect("started above");
@@ -265,7 +256,7 @@ fn cancelled(delay: Duration, cancel_at: Duration) -> Cancelled {
         "MainThread",
         format!(
             "at {}, past its {:.3} s deadline: the cancelled timer's hello ran {fired} times",
-            at(since),
+            seconds_since(since),
             delay.as_secs_f64()
         ),
     );
@@ -295,7 +286,7 @@ fn repeating(tick: Duration, ticks: usize) -> Repeats {
         let number = times.len();
         drop(times);
         if number <= ticks {
-            say(&current_thread().name(), format!("tick {number} (at {})", at(since)));
+            say(&current_thread().name(), format!("tick {number} (at {})", seconds_since(since)));
         }
         if number == ticks {
             told.set();
@@ -310,7 +301,10 @@ fn repeating(tick: Duration, ticks: usize) -> Repeats {
     }
     timer.cancel();
     let before = book(&times).len();
-    say("MainThread", format!("at {}: t.cancel() with {before} ticks so far; t.join()", at(since)));
+    say(
+        "MainThread",
+        format!("at {}: t.cancel() with {before} ticks so far; t.join()", seconds_since(since)),
+    );
     timer.join().expect("started above");
     // Not to order threads: to look for late ticks for three more intervals.
     thread::sleep((tick * 3).max(Duration::from_millis(30)));
@@ -321,7 +315,7 @@ fn repeating(tick: Duration, ticks: usize) -> Repeats {
         format!(
             "at {}, three intervals later: ticks before cancel(): {before}; ticks after: {after}; \
              t.is_alive() = {}",
-            at(since),
+            seconds_since(since),
             timer.is_alive()
         ),
     );

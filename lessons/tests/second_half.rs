@@ -77,18 +77,25 @@ fn cores_busy(output: &str, label: &str) -> f64 {
 
 #[test]
 fn gil_threads_do_not_speed_up_cpu_work_but_do_io_and_rust_uses_the_cores() {
-    // A busy machine can hide a speed-up but cannot invent one: the GIL's
-    // "no speed-up" must hold in every run; the speed-ups of I/O waits and
-    // of no GIL in one of up to three runs, unless, for the latter, other
-    // programs kept the lesson's two threads from running at once in all
-    // of them (it says how many cores they kept busy), as on a 1-core
-    // machine.
-    let (mut io_seen, mut free) = (Vec::new(), Vec::new());
+    // The GIL lets one thread count at a time, in every run. A busy machine
+    // can hide a speed-up, and can fake one too: a one-thread baseline
+    // starved by other programs (the other tests of this file run at the
+    // same time) makes two threads look faster. So the GIL's "no speed-up"
+    // must show in one of up to three runs, and a run that shows one must
+    // say it is unexpected; the speed-ups of I/O waits and of no GIL in one
+    // of up to three runs, unless, for the latter, other programs kept the
+    // lesson's two threads from running at once in all of them (it says
+    // how many cores they kept busy), as on a 1-core machine.
+    let (mut cpu_seen, mut io_seen, mut free) = (Vec::new(), Vec::new(), Vec::new());
     let mut free_shown = false;
     for _ in 0..3 {
         let output = run_ok(GIL, &["--quiet"]);
         let cpu = speed_up(&output, "simulated GIL, CPU-bound: best of");
-        assert!(cpu < 1.3, "two threads with a GIL were {cpu}× faster:\n{output}");
+        assert!(
+            cpu < 1.3 || output.contains("unexpected with a GIL"),
+            "two threads with a GIL were {cpu}× faster, and the lesson did not say it was unexpected:\n{output}"
+        );
+        cpu_seen.push(cpu);
         assert!(output.contains("threads counting at once, at most: 1 (the GIL's holder)"), "{output}");
         io_seen.push(speed_up(&output, "simulated GIL, with I/O waits: best of"));
         if number_after(&output, "this machine runs ") < 2 {
@@ -100,13 +107,15 @@ fn gil_threads_do_not_speed_up_cpu_work_but_do_io_and_rust_uses_the_cores() {
             free_shown |= speed_up > 1.5;
             free.push((speed_up, cores));
         }
-        if free_shown && io_seen.iter().any(|&io| io > 1.3) {
+        if free_shown && io_seen.iter().any(|&io| io > 1.3) && cpu_seen.iter().any(|&cpu| cpu < 1.3) {
             return;
         }
         println!(
-            "I/O speed-ups {io_seen:?}, no-GIL (speed-up, cores busy) {free:?}: a busy machine? running again"
+            "GIL speed-ups {cpu_seen:?}, I/O speed-ups {io_seen:?}, no-GIL (speed-up, cores busy) {free:?}: \
+             a busy machine? running again"
         );
     }
+    assert!(cpu_seen.iter().any(|&cpu| cpu < 1.3), "two threads with a GIL were always faster: {cpu_seen:?}");
     assert!(io_seen.iter().any(|&io| io > 1.3), "I/O waits never overlapped: speed-ups {io_seen:?}");
     if !free_shown && free.iter().all(|&(_, cores)| cores < 1.5) {
         println!("the machine was too busy for two threads to run at once ({free:?}); not checked");

@@ -162,13 +162,7 @@ fn main() {
     heading(&format!("Part 2: asynchronous: submit all {tasks}, then result() each"));
     let log: Log = Arc::default();
     let clock = Instant::now();
-    let futures: Vec<Future<usize>> = (1..)
-        .zip(&lengths)
-        .map(|(n, &length)| {
-            let log = log.clone();
-            pool.submit(move || task(n, length, &log)).expect("the pool is running")
-        })
-        .collect();
+    let futures = submit_all(&pool, &lengths, &log);
     say(
         "MainThread",
         format!("submitted all {tasks} in {}; now result() on each, in order", ms(clock.elapsed())),
@@ -314,16 +308,22 @@ struct Shutdown {
 }
 
 /// Part 4: a fresh pool, every task submitted, then `shutdown(wait)`.
-fn shut_down(wait: bool, workers: usize, lengths: &[Duration]) -> Shutdown {
-    let pool = ThreadPoolExecutor::new(workers);
-    let log: Log = Arc::default();
-    let futures: Vec<Future<usize>> = (1..)
+/// `[pool.submit(task, n) for n in range(1, len + 1)]`, task n taking
+/// `lengths[n - 1]`.
+fn submit_all(pool: &ThreadPoolExecutor, lengths: &[Duration], log: &Log) -> Vec<Future<usize>> {
+    (1..)
         .zip(lengths)
         .map(|(n, &length)| {
             let log = log.clone();
             pool.submit(move || task(n, length, &log)).expect("the pool is running")
         })
-        .collect();
+        .collect()
+}
+
+fn shut_down(wait: bool, workers: usize, lengths: &[Duration]) -> Shutdown {
+    let pool = ThreadPoolExecutor::new(workers);
+    let log: Log = Arc::default();
+    let futures = submit_all(&pool, lengths, &log);
     say(
         "MainThread",
         format!(

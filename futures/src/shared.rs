@@ -143,6 +143,14 @@ impl Shared {
     }
 
     fn submit_work(self: &Arc<Self>, work: Arc<dyn Work>) -> Result<(), SubmitError> {
+        // Once every worker has started there is nothing to decide under
+        // the lock: the queue itself refuses the put once the pool is shut
+        // down or broken (both shut it, under the lock, before draining
+        // it, so an item put just before is either drained or run).
+        // Relaxed: only picks the path; the queue's own lock orders the put.
+        if self.idle.saturated.load(Relaxed) {
+            return self.queue.put(work).map_err(|_| self.refusal());
+        }
         let mut control = self.control.lock();
         if control.broken {
             return Err(SubmitError::Broken);
@@ -165,11 +173,20 @@ impl Shared {
             control.threads.push(worker);
             if control.threads.len() == self.max_workers {
                 // Relaxed: a worker that still sees `false` only releases a
-                // permit nobody will claim.
+                // permit nobody will claim; a submit that still sees it
+                // takes the lock.
                 self.idle.saturated.store(true, Relaxed);
             }
         }
         Ok(())
+    }
+
+    /// Why a put was refused: the pool is broken or shut down.
+    fn refusal(&self) -> SubmitError {
+        match self.control.lock().broken {
+            true => SubmitError::Broken,
+            false => SubmitError::ShutDown,
+        }
     }
 
     /// A worker's life: the initializer, then tasks until the queue is
@@ -192,9 +209,10 @@ impl Shared {
         let drained = {
             let mut control = self.control.lock();
             control.broken = true;
-            let drained = self.drain();
+            // Shut first, then drain: a put that slipped in before is
+            // drained, none can come after.
             self.queue.shutdown(false);
-            drained
+            self.drain()
         };
         // Outside the lock: completing runs callbacks, which may submit.
         for work in drained {
@@ -215,8 +233,9 @@ impl Shared {
         let (cancelled, threads) = {
             let mut control = self.control.lock();
             control.shut_down = true;
-            let cancelled = if cancel_futures { self.drain() } else { Vec::new() };
+            // Shut first, then drain, as in `initializer_failed`.
             self.queue.shutdown(false);
+            let cancelled = if cancel_futures { self.drain() } else { Vec::new() };
             (cancelled, if wait { control.threads.clone() } else { Vec::new() })
         };
         for work in cancelled {

@@ -3,6 +3,7 @@
 //! its own value, every callback runs exactly once, every task (and what it
 //! captured) is dropped, and after `shutdown(true)` no worker thread is
 //! left (`lockstep::thread::enumerate`). Then the same through a `Pool`.
+//! And submits racing a failing initializer: none is stranded.
 //!
 //! Its own binary, so no other test's workers are listed. Measured about
 //! 1 s in a debug build on 2 loaded cores.
@@ -58,4 +59,40 @@ fn a_hundred_thousand_tasks_each_done_and_called_back_once() {
     pool.close();
     pool.join().unwrap();
     assert_eq!(workers("Pool-"), 0, "a pool worker outlived join");
+}
+
+/// Submits race a failing initializer: once the one worker has started,
+/// submits no longer take the executor's lock, and the worker breaks the
+/// pool while they put. Every submit must either be refused with `Broken`
+/// or give a future that ends `Broken`: none may be stranded in the queue
+/// (its `result` would hang; here it would time out).
+#[test]
+fn submits_racing_a_failing_initializer_are_refused_or_broken_never_stranded() {
+    use lockstep::futures::{FutureError, SubmitError};
+    use std::time::Duration;
+    for round in 0..40 {
+        let executor = ThreadPoolExecutor::builder()
+            .max_workers(1)
+            .thread_name_prefix("Breaking")
+            .initializer(move || {
+                for _ in 0..round % 8 {
+                    std::thread::yield_now();
+                }
+                std::panic::resume_unwind(Box::new("the initializer fails"));
+            })
+            .build();
+        let mut futures = Vec::new();
+        for _ in 0..200 {
+            match executor.submit(|| ()) {
+                Ok(future) => futures.push(future),
+                Err(error) => assert_eq!(error, SubmitError::Broken, "round {round}"),
+            }
+        }
+        for future in &futures {
+            match future.result_timeout(Duration::from_secs(10)) {
+                Err(FutureError::Broken) => {}
+                other => panic!("round {round}: a future ended {other:?}, not Broken"),
+            }
+        }
+    }
 }

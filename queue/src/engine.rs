@@ -8,6 +8,7 @@ use crate::{GetError, PutError, TaskDoneError};
 use lockstep_lock::RawLock;
 use lockstep_sync::SpinWait;
 use lockstep_sync::cell::UnsafeCell;
+use lockstep_sync::trace;
 use lockstep_sync::wait_queue::{WaitQueue, Wake};
 use std::marker::PhantomData;
 use std::time::Instant;
@@ -49,6 +50,10 @@ pub(crate) struct Core<T, S> {
     all_tasks_done: WaitQueue,
     /// `SimpleQueue` counts no tasks.
     tracks_tasks: bool,
+    /// The queue's name, if it was given one: only a named queue's
+    /// blocking waits are reported to the `trace` feature (lockstep's
+    /// futures wait on unnamed queues as plumbing; see `lockstep_sync::trace`).
+    name: Option<&'static str>,
     _items: PhantomData<T>,
 }
 
@@ -58,7 +63,7 @@ pub(crate) struct Core<T, S> {
 unsafe impl<T: Send, S: Send> Sync for Core<T, S> {}
 
 impl<T, S: Store<T>> Core<T, S> {
-    pub(crate) fn new(maxsize: usize, tracks_tasks: bool) -> Self {
+    pub(crate) fn new(maxsize: usize, tracks_tasks: bool, name: Option<&'static str>) -> Self {
         let state = State {
             items: S::with_capacity(maxsize.min(1024)),
             maxsize,
@@ -72,11 +77,51 @@ impl<T, S: Store<T>> Core<T, S> {
             not_full: WaitQueue::new(),
             all_tasks_done: WaitQueue::new(),
             tracks_tasks,
+            name,
             _items: PhantomData,
         }
     }
 
+    pub(crate) fn name(&self) -> Option<&'static str> {
+        self.name
+    }
+
+    /// Reports to the `trace` feature that `call` must wait, once per
+    /// call (not per wake-up), if the queue is named, and notes in
+    /// `reported` that it did, for [`Self::traced_end`]. Called with the
+    /// queue's lock held (that is where the wait begins), which lengthens
+    /// the hold only while a subscriber listens. Empty with the feature off.
+    #[inline]
+    fn traced_wait(&self, call: &'static str, reported: &mut bool) {
+        if let Some(name) = self.name.filter(|_| !*reported) {
+            trace::blocked(self.key(), name, call);
+            *reported = true;
+        }
+    }
+
+    /// How a reported wait of `call` ended: `woken` if it got what it
+    /// waited for, else it timed out or the queue shut down.
+    #[inline]
+    fn traced_end(&self, call: &'static str, reported: bool, woken: bool) {
+        if let Some(name) = self.name.filter(|_| reported) {
+            trace::unblocked(self.key(), name, call, woken);
+        }
+    }
+
+    /// The queue's id in the trace: its address.
+    fn key(&self) -> usize {
+        self as *const Self as usize
+    }
+
     pub(crate) fn put(&self, item: T, deadline: Option<Instant>) -> Result<(), PutError<T>> {
+        let mut reported = false;
+        let put = self.put_reported(item, deadline, &mut reported);
+        self.traced_end("put", reported, put.is_ok());
+        put
+    }
+
+    /// `put`, noting in `reported` whether it told the `trace` feature it waited.
+    fn put_reported(&self, item: T, deadline: Option<Instant>, reported: &mut bool) -> Result<(), PutError<T>> {
         let mut spin = SpinWait::new();
         let mut held = self.hold();
         let mut timed_out = false;
@@ -100,11 +145,20 @@ impl<T, S: Store<T>> Core<T, S> {
             if timed_out {
                 return Err(PutError::Full(item));
             }
+            self.traced_wait("put", reported);
             timed_out = held.wait(&self.not_full, deadline, &mut spin) == Wake::TimedOut;
         }
     }
 
     pub(crate) fn get(&self, deadline: Option<Instant>) -> Result<T, GetError> {
+        let mut reported = false;
+        let got = self.get_reported(deadline, &mut reported);
+        self.traced_end("get", reported, got.is_ok());
+        got
+    }
+
+    /// `get`, noting in `reported` whether it told the `trace` feature it waited.
+    fn get_reported(&self, deadline: Option<Instant>, reported: &mut bool) -> Result<T, GetError> {
         let mut spin = SpinWait::new();
         let mut held = self.hold();
         let mut timed_out = false;
@@ -120,6 +174,7 @@ impl<T, S: Store<T>> Core<T, S> {
             if timed_out {
                 return Err(GetError::Empty);
             }
+            self.traced_wait("get", reported);
             timed_out = held.wait(&self.not_empty, deadline, &mut spin) == Wake::TimedOut;
         }
     }
@@ -139,9 +194,13 @@ impl<T, S: Store<T>> Core<T, S> {
     pub(crate) fn join(&self) {
         let mut spin = SpinWait::new();
         let mut held = self.hold();
+        let mut reported = false;
         while held.state(|s| s.unfinished_tasks > 0) {
+            self.traced_wait("join", &mut reported);
             held.wait(&self.all_tasks_done, None, &mut spin);
         }
+        drop(held);
+        self.traced_end("join", reported, true);
     }
 
     pub(crate) fn shutdown(&self, immediate: bool) {

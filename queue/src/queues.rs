@@ -105,7 +105,35 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// assert_eq!(queue.maxsize(), 10);
     /// ```
     pub fn new(maxsize: usize) -> Self {
-        BaseQueue { core: Core::new(maxsize, true) }
+        BaseQueue { core: Core::new(maxsize, true, None) }
+    }
+
+    /// A queue as [`new`](Self::new) makes it, with a name, shown by
+    /// `Debug` and, with lockstep's `trace` feature, on every `get`, `put`
+    /// and `join` that has to wait (`op` `"wait"`, then `"woken"` or
+    /// `"gave_up"`; `call` `"get"`, `"put"` or `"join"`). Python's queues
+    /// have no name.
+    ///
+    /// Only named queues are traced: lockstep's own executor and pool
+    /// wait on unnamed ones in every idle worker, which would flood a
+    /// chart of the program's own waits.
+    ///
+    /// ```
+    /// let counter = lockstep_queue::Queue::<u32>::named(5, "counter");
+    /// assert_eq!(counter.name(), Some("counter"));
+    /// assert!(format!("{counter:?}").starts_with(r#"Queue { name: "counter", qsize: 0"#));
+    /// ```
+    pub fn named(maxsize: usize, name: &'static str) -> Self {
+        BaseQueue { core: Core::new(maxsize, true, Some(name)) }
+    }
+
+    /// The name given by [`named`](Self::named), if any.
+    ///
+    /// ```
+    /// assert_eq!(lockstep_queue::Queue::<u32>::new(0).name(), None);
+    /// ```
+    pub fn name(&self) -> Option<&'static str> {
+        self.core.name()
     }
 
     /// Adds `item`, waiting while the queue is full.
@@ -378,8 +406,11 @@ impl<T, S: Store<T>> Default for BaseQueue<T, S> {
 
 impl<T, S: Store<T>> fmt::Debug for BaseQueue<T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct(S::NAME)
-            .field("qsize", &self.qsize())
+        let mut out = f.debug_struct(S::NAME);
+        if let Some(name) = self.name() {
+            out.field("name", &name);
+        }
+        out.field("qsize", &self.qsize())
             .field("maxsize", &self.maxsize())
             .field("unfinished_tasks", &self.unfinished_tasks())
             .field("is_shutdown", &self.is_shutdown())

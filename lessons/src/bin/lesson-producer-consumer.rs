@@ -152,8 +152,9 @@ impl Shop {
     /// Runs one day: a cook, the customers, and a counter closed the
     /// `closing` way. Returns whether every baozi was eaten exactly once.
     fn open(&self, closing: Closing, rng: &mut Rng) -> bool {
-        // None is the sentinel, "go home"; part 3 never sends one.
-        let counter: Queue<Option<u32>> = Queue::new(COUNTER);
+        // None is the sentinel, "go home"; part 3 never sends one. Named
+        // "q", as in the note, for --timeline and --trace.
+        let counter: Queue<Option<u32>> = Queue::named(COUNTER, "q");
         let eaten_so_far = AtomicUsize::new(0);
         let plates: Vec<Mutex<Vec<u32>>> = (0..self.customers).map(|_| Mutex::new(Vec::new())).collect();
         thread::scope(|s| {

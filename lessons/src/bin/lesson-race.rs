@@ -114,7 +114,11 @@ fn main() {
             hidden_by(args.common.pause_ms, n)
         ));
     }
-    point(if lost > 0 {
+    point(if lost > 0 && args.common.pause_ms == 0 {
+        "Why: `temp = num` and `num = temp - 1` are two steps. Even with no pause between \
+         them (--pause-ms 0) other threads read the same old value in between, so they wrote \
+         the same result."
+    } else if lost > 0 {
         "Why: `temp = num` and `num = temp - 1` are two steps. In the pause between them \
          other threads read the same old value, so they all wrote the same result."
     } else {

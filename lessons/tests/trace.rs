@@ -18,6 +18,8 @@ const EVENT: &str = env!("CARGO_BIN_EXE_lesson-event");
 const SEMAPHORE: &str = env!("CARGO_BIN_EXE_lesson-semaphore");
 const THREADS: &str = env!("CARGO_BIN_EXE_lesson-threads");
 const PRODUCER_CONSUMER: &str = env!("CARGO_BIN_EXE_lesson-producer-consumer");
+const CONDITION: &str = env!("CARGO_BIN_EXE_lesson-condition");
+const BARRIER: &str = env!("CARGO_BIN_EXE_lesson-barrier");
 
 /// Collects the `op` and `lock` fields of lockstep's events.
 struct Collect(Arc<Mutex<Vec<String>>>);
@@ -283,4 +285,27 @@ fn timeline_shows_event_and_queue_waits() {
     assert!(rows.iter().any(|(name, cells)| name.starts_with("Customer-") && cells.contains(get)), "{output}");
     // Part 2: the cook waits in join() for every task_done().
     assert!(output.contains(" = waits in q.join()"), "{output}");
+}
+
+#[test]
+fn condition_and_barrier_chart_and_trace_their_lock() {
+    // The Condition is named `cond`, as in the note: every part charts it.
+    let output = run_ok(CONDITION, &["--quiet", "--timeline"]);
+    assert_eq!(output.matches("A/a = holds/waits for cond)").count(), 3, "{output}");
+    let (_, rows) = first_timeline(&output);
+    for thread in ["Customer-1", "Customer-2", "Customer-3", "Cook"] {
+        assert!(rows.iter().any(|(name, cells)| name == thread && cells.contains('A')), "{thread}:\n{output}");
+    }
+    // A Barrier waits through its (unnamed) RLock: every runner shows up.
+    let events = traced(BARRIER, &[]);
+    for runner in ["Runner-1", "Runner-2", "Runner-3", "Runner-4"] {
+        assert!(has_lock_op(&events, "acquired", runner), "{runner}:\n{events:#?}");
+    }
+}
+
+/// Whether a thread named `thread` did `op` on some lock in `events`.
+fn has_lock_op(events: &[serde_json::Value], op: &str, thread: &str) -> bool {
+    events.iter().any(|event| {
+        event["args"]["op"] == format!("{op:?}") && event["args"]["thread"] == format!("{thread:?}")
+    })
 }

@@ -88,7 +88,8 @@ struct Shop {
 
 impl Shop {
     fn new() -> Shop {
-        Shop { cond: Condition::new(), tray: AtomicUsize::new(0), closed: AtomicBool::new(false) }
+        // Named after the note's `cond`: --timeline and --trace show its lock by that name.
+        Shop { cond: Condition::named("cond"), tray: AtomicUsize::new(0), closed: AtomicBool::new(false) }
     }
 }
 

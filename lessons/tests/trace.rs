@@ -89,8 +89,10 @@ fn a_library_user_sees_named_event_and_queue_waits_and_no_internal_ones() {
         ready.wait(); // set: returns at once, no event
         lockstep::Event::new().wait_timeout(Duration::from_millis(1)); // unnamed: no event
         let q = lockstep::Queue::<u8>::named(1, "q");
+        assert!(q.try_get().is_err()); // a try_ call never waits: no event
         assert!(q.get_timeout(Duration::from_millis(1)).is_err());
         q.put(1).unwrap(); // room: no wait, no event
+        assert!(q.try_put(2).is_err()); // full, but a try_ call never waits: no event
         assert!(q.put_timeout(2, Duration::from_millis(1)).is_err());
         q.get().unwrap();
         q.task_done().unwrap();

@@ -145,8 +145,8 @@ impl<T, S: Store<T>> Core<T, S> {
             if timed_out {
                 return Err(PutError::Full(item));
             }
-            self.traced_wait("put", reported);
-            timed_out = held.wait(&self.not_full, deadline, &mut spin) == Wake::TimedOut;
+            let waits = || self.traced_wait("put", reported);
+            timed_out = held.wait(&self.not_full, deadline, &mut spin, waits) == Wake::TimedOut;
         }
     }
 
@@ -174,8 +174,8 @@ impl<T, S: Store<T>> Core<T, S> {
             if timed_out {
                 return Err(GetError::Empty);
             }
-            self.traced_wait("get", reported);
-            timed_out = held.wait(&self.not_empty, deadline, &mut spin) == Wake::TimedOut;
+            let waits = || self.traced_wait("get", reported);
+            timed_out = held.wait(&self.not_empty, deadline, &mut spin, waits) == Wake::TimedOut;
         }
     }
 
@@ -196,8 +196,7 @@ impl<T, S: Store<T>> Core<T, S> {
         let mut held = self.hold();
         let mut reported = false;
         while held.state(|s| s.unfinished_tasks > 0) {
-            self.traced_wait("join", &mut reported);
-            held.wait(&self.all_tasks_done, None, &mut spin);
+            held.wait(&self.all_tasks_done, None, &mut spin, || self.traced_wait("join", &mut reported));
         }
         drop(held);
         self.traced_end("join", reported, true);
@@ -271,17 +270,26 @@ impl<T, S: Store<T>> Held<'_, T, S> {
     }
 
     /// Waits on `queue` until notified or `deadline`, with the lock held
-    /// again on return. `TimedOut` when the deadline has passed (then the
+    /// again on return; calls `waits` first unless the deadline has passed
+    /// (a `try_` call never waits, so it is never traced as waiting).
+    /// `TimedOut` when the deadline has passed (then the
     /// caller looks once more and gives up, as Python does); `Notified`
     /// means "look again". Before the first parks, while a counterpart may
     /// be running on another core, or be runnable and need ours, it lets
     /// go of the lock and spins, then yields, a few rounds (returning
     /// `Notified` after each) rather than pay for a park and the wake-up
     /// it costs the counterpart. Never spins under loom.
-    fn wait(&mut self, queue: &WaitQueue, deadline: Option<Instant>, spin: &mut SpinWait) -> Wake {
+    fn wait(
+        &mut self,
+        queue: &WaitQueue,
+        deadline: Option<Instant>,
+        spin: &mut SpinWait,
+        waits: impl FnOnce(),
+    ) -> Wake {
         if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
             return Wake::TimedOut;
         }
+        waits();
         let lock = &self.core.lock;
         if spin.will_spin() {
             let _ = lock.release();

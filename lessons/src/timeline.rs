@@ -153,7 +153,9 @@ pub(crate) fn chart(width: usize) -> Vec<String> {
         let key: Key = (record.id, record.call.clone());
         let letter = letters
             .entry(key.clone())
-            .or_insert_with(|| (char::from(b'A' + (next % 26) as u8), record.primitive(), !record.call.is_empty()))
+            .or_insert_with(|| {
+                (char::from(b'A' + (next % 26) as u8), record.primitive(), !record.call.is_empty())
+            })
             .0;
         let now = column(record.at.unwrap_or(first));
         match record.op.as_str() {

@@ -109,7 +109,8 @@ fn a_library_user_sees_named_event_and_queue_waits_and_no_internal_ones() {
         timer.join().unwrap();
     });
     let seen = seen.lock().unwrap();
-    let ops: Vec<String> = seen.iter().map(|fields| fields.split(" thread=").next().unwrap().to_string()).collect();
+    let ops: Vec<String> =
+        seen.iter().map(|fields| fields.split(" thread=").next().unwrap().to_string()).collect();
     assert_eq!(
         ops,
         [
@@ -271,7 +272,8 @@ fn timeline_shows_event_and_queue_waits() {
     let output = run_ok(EVENT, &["--quiet", "--timeline", "--width", "100"]);
     let (title, rows) = first_timeline(&output);
     assert!(title.contains("a = waits for event)"), "{title}\n{output}");
-    let workers: Vec<&(String, String)> = rows.iter().filter(|(name, _)| name.starts_with("Worker-")).collect();
+    let workers: Vec<&(String, String)> =
+        rows.iter().filter(|(name, _)| name.starts_with("Worker-")).collect();
     assert_eq!(workers.len(), 3, "{output}");
     assert!(workers.iter().all(|(_, cells)| cells.contains('a')), "{output}");
     assert!(rows.iter().all(|(name, _)| name.starts_with("Worker-")), "only the workers wait:\n{output}");
@@ -284,7 +286,10 @@ fn timeline_shows_event_and_queue_waits() {
     let (get, put) = (letter("get").unwrap(), letter("put").unwrap());
     let cook = &rows.iter().find(|(name, _)| name == "Cook").unwrap_or_else(|| panic!("{output}")).1;
     assert!(cook.contains(put) && !cook.contains(get), "{cook:?}\n{output}");
-    assert!(rows.iter().any(|(name, cells)| name.starts_with("Customer-") && cells.contains(get)), "{output}");
+    assert!(
+        rows.iter().any(|(name, cells)| name.starts_with("Customer-") && cells.contains(get)),
+        "{output}"
+    );
     // Part 2: the cook waits in join() for every task_done().
     assert!(output.contains(" = waits in q.join()"), "{output}");
 }
@@ -296,7 +301,10 @@ fn condition_and_barrier_chart_and_trace_their_lock() {
     assert_eq!(output.matches("A/a = holds/waits for cond)").count(), 3, "{output}");
     let (_, rows) = first_timeline(&output);
     for thread in ["Customer-1", "Customer-2", "Customer-3", "Cook"] {
-        assert!(rows.iter().any(|(name, cells)| name == thread && cells.contains('A')), "{thread}:\n{output}");
+        assert!(
+            rows.iter().any(|(name, cells)| name == thread && cells.contains('A')),
+            "{thread}:\n{output}"
+        );
     }
     // A Barrier waits through its (unnamed) RLock: every runner shows up.
     let events = traced(BARRIER, &[]);

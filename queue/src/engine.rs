@@ -121,7 +121,12 @@ impl<T, S: Store<T>> Core<T, S> {
     }
 
     /// `put`, noting in `reported` whether it told the `trace` feature it waited.
-    fn put_reported(&self, item: T, deadline: Option<Instant>, reported: &mut bool) -> Result<(), PutError<T>> {
+    fn put_reported(
+        &self,
+        item: T,
+        deadline: Option<Instant>,
+        reported: &mut bool,
+    ) -> Result<(), PutError<T>> {
         let mut spin = SpinWait::new();
         let mut held = self.hold();
         let mut timed_out = false;

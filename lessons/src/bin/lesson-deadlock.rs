@@ -70,8 +70,8 @@ mod fixes;
 mod game;
 
 use clap::Parser;
-use lockstep::deadlock::{self, Deadlock};
 use fixes::{back_off_and_retry, one_lock_order, one_rlock};
+use lockstep::deadlock::{self, Deadlock};
 use lockstep::{Barrier, Event, Lock};
 use lockstep_lessons::{
     CommonArgs, CrowdArgs, Rng, SeedArgs, begin, crowd, finished, heading, line, narrate, point, say,

@@ -55,7 +55,12 @@ pub(crate) fn one_rlock(threads: usize, pause: Duration, rng: &mut Rng, quiet: b
 /// Fix (c): the second lock with a timeout; on a timeout, release the
 /// first, back off for a random while (doubling), retry. Returns the calls
 /// completed and the retries.
-pub(crate) fn back_off_and_retry(threads: usize, pause: Duration, rng: &mut Rng, quiet: bool) -> (usize, usize) {
+pub(crate) fn back_off_and_retry(
+    threads: usize,
+    pause: Duration,
+    rng: &mut Rng,
+    quiet: bool,
+) -> (usize, usize) {
     let (lock_a, lock_b) = (Lock::named("lockA"), Lock::named("lockB"));
     let meeting = Meeting::new(); // a collision every run, so at least one retry
     let (completed, retries) = (AtomicUsize::new(0), AtomicUsize::new(0));

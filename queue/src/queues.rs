@@ -49,7 +49,7 @@ use std::time::{Duration, Instant};
 /// assert_eq!(queue.get().unwrap(), "dumplings");
 /// ```
 pub struct BaseQueue<T, S> {
-    core: Core<T, S>,
+    pub(crate) core: Core<T, S>,
 }
 
 /// Python's `queue.Queue`: first in, first out, optionally bounded, with
@@ -106,34 +106,6 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// ```
     pub fn new(maxsize: usize) -> Self {
         BaseQueue { core: Core::new(maxsize, true, None) }
-    }
-
-    /// A queue as [`new`](Self::new) makes it, with a name, shown by
-    /// `Debug` and, with lockstep's `trace` feature, on every `get`, `put`
-    /// and `join` that has to wait (`op` `"wait"`, then `"woken"` or
-    /// `"gave_up"`; `call` `"get"`, `"put"` or `"join"`). Python's queues
-    /// have no name.
-    ///
-    /// Only named queues are traced: lockstep's own executor and pool
-    /// wait on unnamed ones in every idle worker, which would flood a
-    /// chart of the program's own waits.
-    ///
-    /// ```
-    /// let counter = lockstep_queue::Queue::<u32>::named(5, "counter");
-    /// assert_eq!(counter.name(), Some("counter"));
-    /// assert!(format!("{counter:?}").starts_with(r#"Queue { name: "counter", qsize: 0"#));
-    /// ```
-    pub fn named(maxsize: usize, name: &'static str) -> Self {
-        BaseQueue { core: Core::new(maxsize, true, Some(name)) }
-    }
-
-    /// The name given by [`named`](Self::named), if any.
-    ///
-    /// ```
-    /// assert_eq!(lockstep_queue::Queue::<u32>::new(0).name(), None);
-    /// ```
-    pub fn name(&self) -> Option<&'static str> {
-        self.core.name()
     }
 
     /// Adds `item`, waiting while the queue is full.

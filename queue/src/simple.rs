@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 /// });
 /// ```
 pub struct SimpleQueue<T> {
-    core: Core<T, Fifo<T>>,
+    pub(crate) core: Core<T, Fifo<T>>,
 }
 
 impl<T> SimpleQueue<T> {
@@ -39,29 +39,6 @@ impl<T> SimpleQueue<T> {
     /// ```
     pub fn new() -> SimpleQueue<T> {
         SimpleQueue { core: Core::new(0, false, None) }
-    }
-
-    /// An empty queue with a name, shown by `Debug` and, with lockstep's
-    /// `trace` feature, on every `get` that has to wait, as
-    /// [`Queue::named`](crate::Queue::named) (unnamed queues are not
-    /// traced). Python's `SimpleQueue` has no name.
-    ///
-    /// ```
-    /// let results = lockstep_queue::SimpleQueue::<u8>::named("results");
-    /// assert_eq!(results.name(), Some("results"));
-    /// assert_eq!(format!("{results:?}"), r#"SimpleQueue { name: "results", qsize: 0 }"#);
-    /// ```
-    pub fn named(name: &'static str) -> SimpleQueue<T> {
-        SimpleQueue { core: Core::new(0, false, Some(name)) }
-    }
-
-    /// The name given by [`named`](Self::named), if any.
-    ///
-    /// ```
-    /// assert_eq!(lockstep_queue::SimpleQueue::<u8>::new().name(), None);
-    /// ```
-    pub fn name(&self) -> Option<&'static str> {
-        self.core.name()
     }
 
     /// Adds `item`; never waits. Python: `queue.put(item)`.

@@ -133,11 +133,12 @@ pub(crate) fn chart(width: usize) -> Vec<String> {
         ((at.saturating_duration_since(first).as_secs_f64() / span) * (width - 1) as f64) as usize
     };
     // Threads and primitives in order of first appearance; a letter per
-    // primitive (a queue's getters, putters and joiners apart), and
-    // whether it is only waited for (an Event, a queue) or also held.
+    // primitive (its id, and the call for a queue's getters, putters and
+    // joiners apart), its name, and whether it is only waited for (an
+    // Event, a queue) or also held.
     type Key = (u64, String);
-    let (mut threads, mut letters): (Vec<String>, BTreeMap<Key, (char, String, bool)>) =
-        (Vec::new(), BTreeMap::new());
+    type Letter = (char, String, bool);
+    let (mut threads, mut letters): (Vec<String>, BTreeMap<Key, Letter>) = (Vec::new(), BTreeMap::new());
     let mut rows: Vec<Vec<char>> = Vec::new();
     // The holds open now: (lock, row, since, letter); a Semaphore has many.
     let mut holds: Vec<(u64, usize, usize, char)> = Vec::new();
@@ -198,7 +199,7 @@ pub(crate) fn chart(width: usize) -> Vec<String> {
     // what is only waited for (an Event, a queue) has no capital:
     // `c = waits for ready`, `d = waits in counter.get()`.
     let mut by_name: Vec<(String, bool, String)> = Vec::new();
-    let mut sorted: Vec<&(char, String, bool)> = letters.values().collect();
+    let mut sorted: Vec<&Letter> = letters.values().collect();
     sorted.sort();
     for (letter, name, wait_only) in sorted {
         match by_name.iter_mut().find(|(known, only, _)| known == name && only == wait_only) {

@@ -4,6 +4,7 @@ use lockstep_sync::atomic::AtomicUsize;
 use lockstep_sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use lockstep_sync::deadline;
 use lockstep_sync::park::{self, ParkResult};
+use lockstep_sync::trace;
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -23,6 +24,11 @@ const GENERATION: usize = 0b100;
 /// [`wait`](Event::wait) on a set event is one atomic load (no lock, no
 /// syscall). Waiters on an unset event park in the parking lot's queue for
 /// this event's address; [`set`](Event::set) wakes all of them.
+///
+/// With lockstep's `trace` feature, a [named](Event::named) event reports
+/// every wait that blocks and how it ended (`op` `"wait"`, then `"woken"`
+/// or `"gave_up"`; `call` `"wait"`); an unnamed one reports nothing (see
+/// [`Event::named`]).
 ///
 /// # Python parity
 /// - `wait_timeout` returns `true` when the flag was set on entry or a `set`
@@ -46,6 +52,9 @@ const GENERATION: usize = 0b100;
 pub struct Event {
     /// `SET` and `WAITING` bits plus the generation (multiples of `GENERATION`).
     state: AtomicUsize,
+    /// The name given by [`Event::named`]: shown by `Debug` and, with the
+    /// `trace` feature, on this event's waits.
+    name: Option<&'static str>,
 }
 
 impl Event {
@@ -57,8 +66,37 @@ impl Event {
         /// assert!(!READY.is_set());
         /// ```
         pub fn new() -> Event {
-            Event { state: AtomicUsize::new(0) }
+            Event { state: AtomicUsize::new(0), name: None }
         }
+    }
+
+    lockstep_sync::const_fn! {
+        /// An unset event with a name, shown by `Debug` and, with the
+        /// `trace` feature, on every wait that blocks (a lesson's timeline
+        /// row). Python's `Event` has no name.
+        ///
+        /// Only named events are traced: lockstep's own `Thread` and
+        /// `Timer` wait on unnamed ones for every `start`, `join` and
+        /// interval, and those would flood a chart of the program's own
+        /// waits.
+        ///
+        /// ```
+        /// let ready = lockstep_event::Event::named("ready");
+        /// assert_eq!(ready.name(), Some("ready"));
+        /// assert_eq!(format!("{ready:?}"), r#"Event { name: "ready", set: false }"#);
+        /// ```
+        pub fn named(name: &'static str) -> Event {
+            Event { state: AtomicUsize::new(0), name: Some(name) }
+        }
+    }
+
+    /// The name given by [`Event::named`], if any.
+    ///
+    /// ```
+    /// assert_eq!(lockstep_event::Event::new().name(), None);
+    /// ```
+    pub fn name(&self) -> Option<&'static str> {
+        self.name
     }
 
     /// Sets the flag and wakes every waiting thread. Python: `event.set()`.
@@ -169,8 +207,21 @@ impl Event {
         &self.state as *const AtomicUsize as usize
     }
 
+    /// [`park_until_set`](Self::park_until_set), reported to the `trace`
+    /// feature as a wait and how it ended if this event has a name. With
+    /// the feature off both arms are the same call.
     #[cold]
     fn wait_slow(&self, deadline: Option<Instant>) -> bool {
+        let Some(name) = self.name else {
+            return self.park_until_set(deadline);
+        };
+        trace::blocked(self.key(), name, "wait");
+        let raised = self.park_until_set(deadline);
+        trace::unblocked(self.key(), name, "wait", raised);
+        raised
+    }
+
+    fn park_until_set(&self, deadline: Option<Instant>) -> bool {
         // Relaxed: only the generation is kept; every state that `raised`
         // judges is loaded with Acquire, as in `is_set`.
         let began = self.state.load(Relaxed) & !(SET | WAITING);
@@ -220,7 +271,11 @@ impl Default for Event {
 
 impl fmt::Debug for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Event").field("set", &self.is_set()).finish()
+        let mut out = f.debug_struct("Event");
+        if let Some(name) = self.name {
+            out.field("name", &name);
+        }
+        out.field("set", &self.is_set()).finish()
     }
 }
 

@@ -70,12 +70,12 @@ pub struct CommonArgs {
     pub step: bool,
     /// At the end of each part, a chart of who held and who waited for
     /// which Lock, RLock or Semaphore permit (a Condition or Barrier waits
-    /// through its RLock)
+    /// through its RLock), and who waited for a named Event or queue
     #[arg(long)]
     pub timeline: bool,
     /// Write every wait for, acquisition and release of a Lock, RLock or
-    /// Semaphore permit to FILE as Chrome trace JSON (open it in Perfetto
-    /// or chrome://tracing)
+    /// Semaphore permit, and every wait of a named Event or queue, to FILE
+    /// as Chrome trace JSON (open it in Perfetto or chrome://tracing)
     #[arg(long, value_name = "FILE")]
     pub trace: Option<std::path::PathBuf>,
 }

@@ -7,7 +7,8 @@
 //!   cannot start a clear error; `--speed`, `--pause-parts` and `--step`
 //!   replay the display slower, part by part or line by line, while the
 //!   lesson runs at its own speed; `--timeline` charts who held and who
-//!   waited for which Lock at the end of each part, and `--trace FILE`
+//!   waited for which Lock (or named Event or queue) at the end of each
+//!   part, and `--trace FILE`
 //!   writes the same events as Chrome trace JSON (lockstep's `trace`
 //!   feature, through `tracing`);
 //! - [`say`]: print one narrated line, `Thread-7: read num = 93`, as a whole

@@ -1,7 +1,8 @@
 //! `--timeline` and `--trace FILE`: what lockstep's `trace` feature emits
 //! (every wait for, acquisition and release of a `Lock`, `RLock` or
 //! `Semaphore` permit, with the thread's and the lock's names; a
-//! `Condition` or `Barrier` waits through its `RLock`) recorded with
+//! `Condition` or `Barrier` waits through its `RLock`; and every blocking
+//! wait of a named `Event` or queue, which holds nothing) recorded with
 //! `tracing`. `--timeline` prints, at
 //! the end of each part, one row per thread: which lock it held when, and
 //! when it waited (parked) for one. `--trace FILE` writes the events as
@@ -24,6 +25,21 @@ struct Record {
     lock: String,
     id: u64,
     thread: String,
+    /// A named Event's or queue's wait: `"wait"` (an Event), `"get"`,
+    /// `"put"`, `"join"` (a queue); empty for a lock's events.
+    call: String,
+}
+
+impl Record {
+    /// What the chart's legend and the Chrome trace call the primitive:
+    /// `lockA`, `ready` (an Event), `counter.get()` (a queue's getters).
+    fn primitive(&self) -> String {
+        match self.call.as_str() {
+            "" if self.lock == "?" => "an unnamed lock".to_string(),
+            "" | "wait" => self.lock.clone(),
+            call => format!("{}.{call}()", self.lock),
+        }
+    }
 }
 
 impl Visit for Record {
@@ -32,6 +48,7 @@ impl Visit for Record {
             "op" => self.op = value.to_string(),
             "lock" => self.lock = value.to_string(),
             "thread" => self.thread = value.to_string(),
+            "call" => self.call = value.to_string(),
             _ => {}
         }
     }
@@ -76,11 +93,13 @@ pub(crate) fn install(timeline: bool, trace: Option<&Path>) {
             .file(path)
             .include_args(true)
             .name_fn(Box::new(|item| match item {
-                // "lockA acquired", "lockB wait", ...: what Perfetto shows on the event.
+                // "lockA acquired", "lockB wait", "counter.get() woken", ...:
+                // what Perfetto shows on the event.
                 tracing_chrome::EventOrSpan::Event(event) => {
                     let mut record = Record::default();
                     event.record(&mut record);
-                    format!("{} {}", record.lock, record.op)
+                    let name = if record.lock == "?" { record.lock.clone() } else { record.primitive() };
+                    format!("{name} {}", record.op)
                 }
                 tracing_chrome::EventOrSpan::Span(span) => span.name().to_string(),
             }))
@@ -103,19 +122,27 @@ pub(crate) fn chart(width: usize) -> Vec<String> {
     let records = std::mem::take(&mut *RECORDS.lock().unwrap_or_else(PoisonError::into_inner));
     let times: Vec<Instant> = records.iter().filter_map(|record| record.at).collect();
     let (Some(&first), Some(&last)) = (times.iter().min(), times.iter().max()) else {
-        return vec!["timeline: no Lock, RLock or Semaphore was used in this part".to_string()];
+        return vec![
+            "timeline: nothing was held or waited for in this part (no Lock, RLock, Semaphore, \
+             named Event or named queue was used)"
+                .to_string(),
+        ];
     };
     let span = last.saturating_duration_since(first).as_secs_f64().max(1e-6);
     let column = |at: Instant| {
         ((at.saturating_duration_since(first).as_secs_f64() / span) * (width - 1) as f64) as usize
     };
-    // Threads and locks in order of first appearance; a letter per lock.
-    let (mut threads, mut letters): (Vec<String>, BTreeMap<u64, (char, String)>) =
-        (Vec::new(), BTreeMap::new());
+    // Threads and primitives in order of first appearance; a letter per
+    // primitive (its id, and the call for a queue's getters, putters and
+    // joiners apart), its name, and whether it is only waited for (an
+    // Event, a queue) or also held.
+    type Key = (u64, String);
+    type Letter = (char, String, bool);
+    let (mut threads, mut letters): (Vec<String>, BTreeMap<Key, Letter>) = (Vec::new(), BTreeMap::new());
     let mut rows: Vec<Vec<char>> = Vec::new();
     // The holds open now: (lock, row, since, letter); a Semaphore has many.
     let mut holds: Vec<(u64, usize, usize, char)> = Vec::new();
-    let mut waiting: BTreeMap<(usize, u64), usize> = BTreeMap::new(); // (row, lock) → since column
+    let mut waiting: BTreeMap<(usize, Key), usize> = BTreeMap::new(); // (row, primitive) → since column
     let mut waits: Vec<(usize, usize, usize, char)> = Vec::new(); // painted last: (row, from, to, letter)
     for record in &records {
         let row = threads.iter().position(|name| *name == record.thread).unwrap_or_else(|| {
@@ -124,21 +151,20 @@ pub(crate) fn chart(width: usize) -> Vec<String> {
             threads.len() - 1
         });
         let next = letters.len();
+        let key: Key = (record.id, record.call.clone());
         let letter = letters
-            .entry(record.id)
+            .entry(key.clone())
             .or_insert_with(|| {
-                let name =
-                    if record.lock == "?" { "an unnamed lock".to_string() } else { record.lock.clone() };
-                (char::from(b'A' + (next % 26) as u8), name)
+                (char::from(b'A' + (next % 26) as u8), record.primitive(), !record.call.is_empty())
             })
             .0;
         let now = column(record.at.unwrap_or(first));
         match record.op.as_str() {
             "wait" => {
-                waiting.insert((row, record.id), now);
+                waiting.insert((row, key), now);
             }
-            "acquired" | "gave_up" => {
-                if let Some(since) = waiting.remove(&(row, record.id)) {
+            "acquired" | "gave_up" | "woken" => {
+                if let Some(since) = waiting.remove(&(row, key)) {
                     waits.push((row, since, now, letter.to_ascii_lowercase()));
                 }
                 if record.op == "acquired" {
@@ -165,23 +191,32 @@ pub(crate) fn chart(width: usize) -> Vec<String> {
     // shows AAAAbbbb. Still waiting at the end: to the end of the row.
     let open = waiting
         .into_iter()
-        .map(|((row, lock), since)| (row, since, width - 1, letters[&lock].0.to_ascii_lowercase()));
+        .map(|((row, key), since)| (row, since, width - 1, letters[&key].0.to_ascii_lowercase()));
     for (row, from, to, letter) in waits.into_iter().chain(open) {
         rows[row][from..=to].iter_mut().for_each(|cell| *cell = letter);
     }
-    // One entry per name: `AB/ab = holds/waits for an unnamed lock`.
-    let mut by_name: Vec<(String, String)> = Vec::new();
-    let mut sorted: Vec<&(char, String)> = letters.values().collect();
+    // One entry per name: `AB/ab = holds/waits for an unnamed lock`;
+    // what is only waited for (an Event, a queue) has no capital:
+    // `c = waits for ready`, `d = waits in counter.get()`.
+    let mut by_name: Vec<(String, bool, String)> = Vec::new();
+    let mut sorted: Vec<&Letter> = letters.values().collect();
     sorted.sort();
-    for (letter, name) in sorted {
-        match by_name.iter_mut().find(|(known, _)| known == name) {
-            Some((_, shown)) => shown.push(*letter),
-            None => by_name.push((name.clone(), letter.to_string())),
+    for (letter, name, wait_only) in sorted {
+        match by_name.iter_mut().find(|(known, only, _)| known == name && only == wait_only) {
+            Some((_, _, shown)) => shown.push(*letter),
+            None => by_name.push((name.clone(), *wait_only, letter.to_string())),
         }
     }
     let legend: Vec<String> = by_name
         .iter()
-        .map(|(name, shown)| format!("{shown}/{} = holds/waits for {name}", shown.to_ascii_lowercase()))
+        .map(|(name, wait_only, shown)| {
+            let waits = shown.to_ascii_lowercase();
+            match (wait_only, name.ends_with("()")) {
+                (false, _) => format!("{shown}/{waits} = holds/waits for {name}"),
+                (true, false) => format!("{waits} = waits for {name}"),
+                (true, true) => format!("{waits} = waits in {name}"),
+            }
+        })
         .collect();
     let mut lines = vec![format!("timeline of this part ({:.0} ms; {}):", span * 1000.0, legend.join(", "))];
     let name_width = threads.iter().map(|name| name.chars().count()).max().unwrap_or(0).min(14);

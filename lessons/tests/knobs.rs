@@ -87,6 +87,8 @@ fn knobs_that_together_run_too_long_are_refused() {
         (QUEUE, &["--tasks", "1000", "--pause-ms", "50"]),
         (PRODUCER_CONSUMER, &["--baozi", "10000"]),
         (THREADS, &["--steps", "50", "--pause-ms", "100"]),
+        // Ran 10.15 s before part 1's pauses counted too.
+        (RACE, &["--items", "99", "--pause-ms", "100"]),
     ] {
         let (status, _, stderr) = run_full(binary, args);
         assert_eq!(status.code(), Some(2), "{binary} accepted {args:?}");

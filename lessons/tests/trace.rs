@@ -1,8 +1,10 @@
 //! A timeline of who holds what (issue 12, item 5): lockstep's `trace`
 //! feature emits every wait for, acquisition and release of a Lock, RLock
-//! or Semaphore permit through `tracing`, for library users as for the lessons;
+//! or Semaphore permit, and every blocking wait of a named Event or queue,
+//! through `tracing`, for library users as for the lessons;
 //! `--trace FILE` writes them as Chrome trace JSON, and `--timeline` charts
-//! them per thread at the end of each part.
+//! them per thread at the end of each part. The unnamed Events and queues
+//! that lockstep's own Thread, Timer and futures wait on stay out.
 
 mod common;
 
@@ -14,6 +16,10 @@ const DEADLOCK: &str = env!("CARGO_BIN_EXE_lesson-deadlock");
 const LOCK: &str = env!("CARGO_BIN_EXE_lesson-lock");
 const EVENT: &str = env!("CARGO_BIN_EXE_lesson-event");
 const SEMAPHORE: &str = env!("CARGO_BIN_EXE_lesson-semaphore");
+const THREADS: &str = env!("CARGO_BIN_EXE_lesson-threads");
+const PRODUCER_CONSUMER: &str = env!("CARGO_BIN_EXE_lesson-producer-consumer");
+const CONDITION: &str = env!("CARGO_BIN_EXE_lesson-condition");
+const BARRIER: &str = env!("CARGO_BIN_EXE_lesson-barrier");
 
 /// Collects the `op` and `lock` fields of lockstep's events.
 struct Collect(Arc<Mutex<Vec<String>>>);
@@ -23,7 +29,7 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Collect {
         struct Fields(String);
         impl tracing::field::Visit for Fields {
             fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-                if ["op", "lock", "thread"].contains(&field.name()) {
+                if ["op", "lock", "thread", "call"].contains(&field.name()) {
                     self.0.push_str(&format!("{}={value:?} ", field.name()));
                 }
             }
@@ -69,6 +75,56 @@ fn a_library_user_sees_waits_acquisitions_and_releases() {
             r#"op="acquired" lock="semaphore""#,
         ]
     );
+}
+
+#[test]
+fn a_library_user_sees_named_event_and_queue_waits_and_no_internal_ones() {
+    use std::time::Duration;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let subscriber = tracing_subscriber::registry().with(Collect(seen.clone()));
+    tracing::subscriber::with_default(subscriber, || {
+        let ready = lockstep::Event::named("ready");
+        assert!(!ready.wait_timeout(Duration::from_millis(1)));
+        ready.set();
+        ready.wait(); // set: returns at once, no event
+        lockstep::Event::new().wait_timeout(Duration::from_millis(1)); // unnamed: no event
+        let q = lockstep::Queue::<u8>::named(1, "q");
+        assert!(q.try_get().is_err()); // a try_ call never waits: no event
+        assert!(q.get_timeout(Duration::from_millis(1)).is_err());
+        q.put(1).unwrap(); // room: no wait, no event
+        assert!(q.try_put(2).is_err()); // full, but a try_ call never waits: no event
+        assert!(q.put_timeout(2, Duration::from_millis(1)).is_err());
+        q.get().unwrap();
+        q.task_done().unwrap();
+        q.join(); // nothing unfinished: no wait
+        let unnamed = lockstep::Queue::<u8>::new(0);
+        assert!(unnamed.get_timeout(Duration::from_millis(1)).is_err()); // unnamed: no event
+        // lockstep's Thread waits on Events of its own in start and join,
+        // and a Timer on one for its interval: none of them is reported.
+        let thread = lockstep::Thread::new(|| ());
+        thread.start().unwrap();
+        thread.join().unwrap();
+        let timer = lockstep::Timer::new(Duration::from_millis(1), || ());
+        timer.start().unwrap();
+        timer.join().unwrap();
+    });
+    let seen = seen.lock().unwrap();
+    let ops: Vec<String> =
+        seen.iter().map(|fields| fields.split(" thread=").next().unwrap().to_string()).collect();
+    assert_eq!(
+        ops,
+        [
+            r#"op="wait" lock="ready""#,
+            r#"op="gave_up" lock="ready""#,
+            r#"op="wait" lock="q""#,
+            r#"op="gave_up" lock="q""#,
+            r#"op="wait" lock="q""#,
+            r#"op="gave_up" lock="q""#,
+        ],
+        "{seen:#?}"
+    );
+    let calls: Vec<&str> = seen.iter().map(|fields| fields.rsplit_once(" call=").unwrap().1).collect();
+    assert_eq!(calls, [r#""wait""#, r#""wait""#, r#""get""#, r#""get""#, r#""put""#, r#""put""#]);
 }
 
 #[test]
@@ -140,9 +196,12 @@ fn timeline_shows_each_thread_holding_and_waiting() {
     let holders = rows.iter().filter(|(_, cells)| cells.contains('A')).count();
     assert_eq!(holders, 5, "{output}");
 
-    // A lesson with no Lock in a part says so.
-    let output = run_ok(EVENT, &["--quiet", "--timeline"]);
-    assert!(output.contains("timeline: no Lock, RLock or Semaphore was used in this part"), "{output}");
+    // A lesson with no Lock in a part says so: lesson-threads starts,
+    // joins and enumerates lockstep Threads, whose own Events stay out.
+    let output = run_ok(THREADS, &["--quiet", "--timeline"]);
+    let nothing = "timeline: nothing was held or waited for in this part";
+    assert_eq!(output.matches(nothing).count(), output.matches("timeline").count(), "{output}");
+    assert!(output.matches(nothing).count() >= 3, "{output}");
 
     // The parking lot: cars wait for the semaphore, then hold a permit.
     let output = run_ok(SEMAPHORE, &["--threads", "12", "--spaces", "3", "--quiet", "--timeline"]);
@@ -151,4 +210,112 @@ fn timeline_shows_each_thread_holding_and_waiting() {
     assert!(rows.iter().filter(|(_, cells)| cells.contains('a')).count() >= 1, "nobody waited:\n{output}");
     // The 12 cars, then the same 12 with no limit: every row holds a permit.
     assert!(rows.len() >= 12 && rows.iter().all(|(_, cells)| cells.contains('A')), "{output}");
+}
+
+/// The lockstep events of a `--trace` file written by `binary` run with `args`.
+fn traced(binary: &str, args: &[&str]) -> Vec<serde_json::Value> {
+    let name = binary.rsplit('/').next().unwrap();
+    let path = std::env::temp_dir().join(format!("lockstep-trace-{name}-{}.json", std::process::id()));
+    let mut args = args.to_vec();
+    args.extend(["--quiet", "--trace", path.to_str().unwrap()]);
+    run_ok(binary, &args);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let _ = std::fs::remove_file(&path);
+    let events: Vec<serde_json::Value> = serde_json::from_str(&text).expect("Chrome trace JSON: an array");
+    events.into_iter().filter(|event| event["cat"] == "lockstep").collect()
+}
+
+/// Whether `events` has one with these `op`, `lock`, `call`, by a thread
+/// whose name starts with `thread`.
+fn has(events: &[serde_json::Value], op: &str, lock: &str, call: &str, thread: &str) -> bool {
+    events.iter().any(|event| {
+        let args = &event["args"];
+        args["op"] == format!("{op:?}")
+            && args["lock"] == format!("{lock:?}")
+            && args["call"] == format!("{call:?}")
+            && args["thread"].as_str().is_some_and(|name| name.trim_matches('"').starts_with(thread))
+    })
+}
+
+#[test]
+fn trace_shows_event_waits_and_no_internal_thread_event() {
+    let events = traced(EVENT, &[]);
+    for op in ["wait", "woken"] {
+        assert!(has(&events, op, "event", "wait", "Worker-"), "no {op} for event:\n{events:#?}");
+        assert!(has(&events, op, "ready", "wait", "client-"), "no {op} for ready:\n{events:#?}");
+    }
+    // MainThread's wait_timeout(50 ms) on the unset `ready` ran out.
+    assert!(has(&events, "gave_up", "ready", "wait", "MainThread"), "{events:#?}");
+    assert!(events.iter().any(|event| event["name"] == "ready woken"), "{events:#?}");
+    // Only the two named Events: not the lesson's unnamed helpers, and not
+    // the Events inside the lockstep Threads that run the workers.
+    for event in &events {
+        assert!(["\"event\"", "\"ready\""].contains(&event["args"]["lock"].as_str().unwrap()), "{event}");
+    }
+}
+
+#[test]
+fn trace_shows_queue_get_put_and_join_waits() {
+    let events = traced(PRODUCER_CONSUMER, &[]);
+    assert!(has(&events, "wait", "q", "get", "Customer-"), "{events:#?}");
+    assert!(has(&events, "woken", "q", "get", "Customer-"), "{events:#?}");
+    // The cook is faster than the customers: the counter fills and put() waits.
+    assert!(has(&events, "wait", "q", "put", "Cook"), "{events:#?}");
+    assert!(has(&events, "woken", "q", "put", "Cook"), "{events:#?}");
+    assert!(has(&events, "wait", "q", "join", "Cook"), "{events:#?}");
+    assert!(events.iter().any(|event| event["name"] == "q.get() wait"), "{events:#?}");
+    assert!(events.iter().all(|event| event["args"]["lock"] == "\"q\""), "{events:#?}");
+}
+
+#[test]
+fn timeline_shows_event_and_queue_waits() {
+    let output = run_ok(EVENT, &["--quiet", "--timeline", "--width", "100"]);
+    let (title, rows) = first_timeline(&output);
+    assert!(title.contains("a = waits for event)"), "{title}\n{output}");
+    let workers: Vec<&(String, String)> =
+        rows.iter().filter(|(name, _)| name.starts_with("Worker-")).collect();
+    assert_eq!(workers.len(), 3, "{output}");
+    assert!(workers.iter().all(|(_, cells)| cells.contains('a')), "{output}");
+    assert!(rows.iter().all(|(name, _)| name.starts_with("Worker-")), "only the workers wait:\n{output}");
+    assert!(output.contains("a = waits for ready)"), "{output}");
+
+    let output = run_ok(PRODUCER_CONSUMER, &["--quiet", "--timeline", "--width", "100"]);
+    let (title, rows) = first_timeline(&output);
+    assert!(title.contains("waits in q.get()") && title.contains("waits in q.put()"), "{title}");
+    let letter = |call: &str| title.split(&format!(" = waits in q.{call}()")).next().unwrap().chars().last();
+    let (get, put) = (letter("get").unwrap(), letter("put").unwrap());
+    let cook = &rows.iter().find(|(name, _)| name == "Cook").unwrap_or_else(|| panic!("{output}")).1;
+    assert!(cook.contains(put) && !cook.contains(get), "{cook:?}\n{output}");
+    assert!(
+        rows.iter().any(|(name, cells)| name.starts_with("Customer-") && cells.contains(get)),
+        "{output}"
+    );
+    // Part 2: the cook waits in join() for every task_done().
+    assert!(output.contains(" = waits in q.join()"), "{output}");
+}
+
+#[test]
+fn condition_and_barrier_chart_and_trace_their_lock() {
+    // The Condition is named `cond`, as in the note: every part charts it.
+    let output = run_ok(CONDITION, &["--quiet", "--timeline"]);
+    assert_eq!(output.matches("A/a = holds/waits for cond)").count(), 3, "{output}");
+    let (_, rows) = first_timeline(&output);
+    for thread in ["Customer-1", "Customer-2", "Customer-3", "Cook"] {
+        assert!(
+            rows.iter().any(|(name, cells)| name == thread && cells.contains('A')),
+            "{thread}:\n{output}"
+        );
+    }
+    // A Barrier waits through its (unnamed) RLock: every runner shows up.
+    let events = traced(BARRIER, &[]);
+    for runner in ["Runner-1", "Runner-2", "Runner-3", "Runner-4"] {
+        assert!(has_lock_op(&events, "acquired", runner), "{runner}:\n{events:#?}");
+    }
+}
+
+/// Whether a thread named `thread` did `op` on some lock in `events`.
+fn has_lock_op(events: &[serde_json::Value], op: &str, thread: &str) -> bool {
+    events.iter().any(|event| {
+        event["args"]["op"] == format!("{op:?}") && event["args"]["thread"] == format!("{thread:?}")
+    })
 }

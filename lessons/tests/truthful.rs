@@ -11,6 +11,7 @@ const LOCK: &str = env!("CARGO_BIN_EXE_lesson-lock");
 const EVENT: &str = env!("CARGO_BIN_EXE_lesson-event");
 const SEMAPHORE: &str = env!("CARGO_BIN_EXE_lesson-semaphore");
 const QUEUE: &str = env!("CARGO_BIN_EXE_lesson-queue");
+const PRODUCER_CONSUMER: &str = env!("CARGO_BIN_EXE_lesson-producer-consumer");
 
 /// The text after the "What you saw" heading.
 fn summary(output: &str) -> &str {
@@ -122,4 +123,37 @@ fn semaphore_occupancy_lines_come_in_order() {
         }
         assert_eq!(inside, 0, "{output}");
     }
+}
+
+#[test]
+fn semaphore_says_full_only_when_it_filled_and_compares_only_a_bigger_crowd() {
+    for seed in ["1", "2", "3", "4", "5"] {
+        let output = run_ok(SEMAPHORE, &["--pause-ms", "0", "--seed", seed]);
+        let said = summary(&output);
+        let most = number_after(said, "the most inside was ");
+        if most < 5 {
+            // Not "found it full" next to a lot that never showed 5 parked.
+            assert!(!said.contains("cars found it full"), "seed {seed}:\n{output}");
+            assert!(said.contains("it did not fill up this time"), "seed {seed}:\n{output}");
+        }
+        if said.contains("Without the limit up to ") {
+            assert!(number_after(said, "Without the limit up to ") > 5, "seed {seed}:\n{output}");
+        } else {
+            assert!(said.contains("no more than the limit"), "seed {seed}:\n{output}");
+        }
+    }
+}
+
+#[test]
+fn producer_consumer_says_put_waited_only_when_the_counter_filled() {
+    // Three baozi fit on a counter of five: put() never waits.
+    let output = run_ok(PRODUCER_CONSUMER, &["--baozi", "3", "--quiet"]);
+    let said = summary(&output);
+    assert!(!said.contains("put() waited"), "{output}");
+    assert!(said.contains("never filled this run (--baozi 3 all fit on it)"), "{output}");
+    // The defaults: the cook is faster, and the summary counts its waits.
+    let output = run_ok(PRODUCER_CONSUMER, &["--quiet"]);
+    let said = summary(&output);
+    assert!(said.contains("put() waited while the counter held 5"), "{output}");
+    assert!(number_after(said, "the cook found it full ") >= 1, "{output}");
 }

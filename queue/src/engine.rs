@@ -8,6 +8,7 @@ use crate::{GetError, PutError, TaskDoneError};
 use lockstep_lock::RawLock;
 use lockstep_sync::SpinWait;
 use lockstep_sync::cell::UnsafeCell;
+use lockstep_sync::trace;
 use lockstep_sync::wait_queue::{WaitQueue, Wake};
 use std::marker::PhantomData;
 // A std atomic, not the shim's: see `Core::len_hint`.
@@ -57,6 +58,10 @@ pub(crate) struct Core<T, S> {
     /// So it is a std atomic even under loom, which never sees it (its
     /// models never spin, so never read it).
     len_hint: AtomicUsize,
+    /// The queue's name, if it was given one: only a named queue's
+    /// blocking waits are reported to the `trace` feature (lockstep's
+    /// futures wait on unnamed queues as plumbing; see `lockstep_sync::trace`).
+    name: Option<&'static str>,
     _items: PhantomData<T>,
 }
 
@@ -66,7 +71,7 @@ pub(crate) struct Core<T, S> {
 unsafe impl<T: Send, S: Send> Sync for Core<T, S> {}
 
 impl<T, S: Store<T>> Core<T, S> {
-    pub(crate) fn new(maxsize: usize, tracks_tasks: bool) -> Self {
+    pub(crate) fn new(maxsize: usize, tracks_tasks: bool, name: Option<&'static str>) -> Self {
         let state = State {
             items: S::with_capacity(maxsize.min(1024)),
             maxsize,
@@ -81,11 +86,56 @@ impl<T, S: Store<T>> Core<T, S> {
             all_tasks_done: WaitQueue::new(),
             tracks_tasks,
             len_hint: AtomicUsize::new(0),
+            name,
             _items: PhantomData,
         }
     }
 
+    pub(crate) fn name(&self) -> Option<&'static str> {
+        self.name
+    }
+
+    /// Reports to the `trace` feature that `call` must wait, once per
+    /// call (not per wake-up), if the queue is named, and notes in
+    /// `reported` that it did, for [`Self::traced_end`]. Called with the
+    /// queue's lock held (that is where the wait begins), which lengthens
+    /// the hold only while a subscriber listens. Empty with the feature off.
+    #[inline]
+    fn traced_wait(&self, call: &'static str, reported: &mut bool) {
+        if let Some(name) = self.name.filter(|_| !*reported) {
+            trace::blocked(self.key(), name, call);
+            *reported = true;
+        }
+    }
+
+    /// How a reported wait of `call` ended: `woken` if it got what it
+    /// waited for, else it timed out or the queue shut down.
+    #[inline]
+    fn traced_end(&self, call: &'static str, reported: bool, woken: bool) {
+        if let Some(name) = self.name.filter(|_| reported) {
+            trace::unblocked(self.key(), name, call, woken);
+        }
+    }
+
+    /// The queue's id in the trace: its address.
+    fn key(&self) -> usize {
+        self as *const Self as usize
+    }
+
     pub(crate) fn put(&self, item: T, deadline: Option<Instant>) -> Result<(), PutError<T>> {
+        let mut reported = false;
+        let put = self.put_reported(item, deadline, &mut reported);
+        self.traced_end("put", reported, put.is_ok());
+        put
+    }
+
+    /// `put`, noting in `reported` whether it told the `trace` feature it waited.
+    fn put_reported(
+        &self,
+        item: T,
+        deadline: Option<Instant>,
+        reported: &mut bool,
+    ) -> Result<(), PutError<T>> {
         let mut spin = SpinWait::new();
         let mut held = self.hold();
         let mut timed_out = false;
@@ -110,11 +160,20 @@ impl<T, S: Store<T>> Core<T, S> {
             if timed_out {
                 return Err(PutError::Full(item));
             }
-            timed_out = held.wait(&self.not_full, deadline, &mut spin) == Wake::TimedOut;
+            let waits = || self.traced_wait("put", reported);
+            timed_out = held.wait(&self.not_full, deadline, &mut spin, waits) == Wake::TimedOut;
         }
     }
 
     pub(crate) fn get(&self, deadline: Option<Instant>) -> Result<T, GetError> {
+        let mut reported = false;
+        let got = self.get_reported(deadline, &mut reported);
+        self.traced_end("get", reported, got.is_ok());
+        got
+    }
+
+    /// `get`, noting in `reported` whether it told the `trace` feature it waited.
+    fn get_reported(&self, deadline: Option<Instant>, reported: &mut bool) -> Result<T, GetError> {
         let mut spin = SpinWait::new();
         let mut held = self.hold();
         let mut timed_out = false;
@@ -131,7 +190,8 @@ impl<T, S: Store<T>> Core<T, S> {
             if timed_out {
                 return Err(GetError::Empty);
             }
-            timed_out = held.wait(&self.not_empty, deadline, &mut spin) == Wake::TimedOut;
+            let waits = || self.traced_wait("get", reported);
+            timed_out = held.wait(&self.not_empty, deadline, &mut spin, waits) == Wake::TimedOut;
         }
     }
 
@@ -150,9 +210,12 @@ impl<T, S: Store<T>> Core<T, S> {
     pub(crate) fn join(&self) {
         let mut spin = SpinWait::new();
         let mut held = self.hold();
+        let mut reported = false;
         while held.state(|s| s.unfinished_tasks > 0) {
-            held.wait(&self.all_tasks_done, None, &mut spin);
+            held.wait(&self.all_tasks_done, None, &mut spin, || self.traced_wait("join", &mut reported));
         }
+        drop(held);
+        self.traced_end("join", reported, true);
     }
 
     pub(crate) fn shutdown(&self, immediate: bool) {
@@ -231,7 +294,9 @@ impl<T, S: Store<T>> Held<'_, T, S> {
     }
 
     /// Waits on `queue` until notified or `deadline`, with the lock held
-    /// again on return. `TimedOut` when the deadline has passed (then the
+    /// again on return; calls `waits` first unless the deadline has passed
+    /// (a `try_` call never waits, so it is never traced as waiting).
+    /// `TimedOut` when the deadline has passed (then the
     /// caller looks once more and gives up, as Python does); `Notified`
     /// means "look again".
     ///
@@ -249,10 +314,17 @@ impl<T, S: Store<T>> Held<'_, T, S> {
     /// yields (crossbeam's `snooze`) was 2-3x slower with 8 producers and 8
     /// consumers on 2 cores, spinning without yields 10x slower; yields hand
     /// the core to the counterpart. Never spins under loom.
-    fn wait(&mut self, queue: &WaitQueue, deadline: Option<Instant>, spin: &mut SpinWait) -> Wake {
+    fn wait(
+        &mut self,
+        queue: &WaitQueue,
+        deadline: Option<Instant>,
+        spin: &mut SpinWait,
+        waits: impl FnOnce(),
+    ) -> Wake {
         if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
             return Wake::TimedOut;
         }
+        waits();
         let lock = &self.core.lock;
         if spin.will_spin() {
             let hint = &self.core.len_hint;

@@ -49,7 +49,7 @@ use std::time::{Duration, Instant};
 /// assert_eq!(queue.get().unwrap(), "dumplings");
 /// ```
 pub struct BaseQueue<T, S> {
-    core: Core<T, S>,
+    pub(crate) core: Core<T, S>,
 }
 
 /// Python's `queue.Queue`: first in, first out, optionally bounded, with
@@ -105,7 +105,7 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// assert_eq!(queue.maxsize(), 10);
     /// ```
     pub fn new(maxsize: usize) -> Self {
-        BaseQueue { core: Core::new(maxsize, true) }
+        BaseQueue { core: Core::new(maxsize, true, None) }
     }
 
     /// Adds `item`, waiting while the queue is full.
@@ -378,8 +378,11 @@ impl<T, S: Store<T>> Default for BaseQueue<T, S> {
 
 impl<T, S: Store<T>> fmt::Debug for BaseQueue<T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct(S::NAME)
-            .field("qsize", &self.qsize())
+        let mut out = f.debug_struct(S::NAME);
+        if let Some(name) = self.name() {
+            out.field("name", &name);
+        }
+        out.field("qsize", &self.qsize())
             .field("maxsize", &self.maxsize())
             .field("unfinished_tasks", &self.unfinished_tasks())
             .field("is_shutdown", &self.is_shutdown())

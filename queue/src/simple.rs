@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 /// });
 /// ```
 pub struct SimpleQueue<T> {
-    core: Core<T, Fifo<T>>,
+    pub(crate) core: Core<T, Fifo<T>>,
 }
 
 impl<T> SimpleQueue<T> {
@@ -38,7 +38,7 @@ impl<T> SimpleQueue<T> {
     /// assert!(queue.empty());
     /// ```
     pub fn new() -> SimpleQueue<T> {
-        SimpleQueue { core: Core::new(0, false) }
+        SimpleQueue { core: Core::new(0, false, None) }
     }
 
     /// Adds `item`; never waits. Python: `queue.put(item)`.
@@ -141,6 +141,10 @@ impl<T> Default for SimpleQueue<T> {
 
 impl<T> fmt::Debug for SimpleQueue<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SimpleQueue").field("qsize", &self.qsize()).finish()
+        let mut out = f.debug_struct("SimpleQueue");
+        if let Some(name) = self.name() {
+            out.field("name", &name);
+        }
+        out.field("qsize", &self.qsize()).finish()
     }
 }

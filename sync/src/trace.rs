@@ -8,10 +8,23 @@
 //! e.g. tracing-chrome as Chrome trace JSON. Called from the hooks in
 //! [`crate::deadlock`] and from the primitive crates.
 //!
+//! A named `Event`'s waits and a named queue's blocking `get`, `put` and
+//! `join` are reported by [`blocked`] and [`unblocked`]: the same fields
+//! plus `call` (`"wait"`, `"get"`, `"put"`, `"join"`), and ops `"wait"`,
+//! then `"woken"` (what it waited for happened) or `"gave_up"` (timed
+//! out, or the queue shut down). They hold nothing, so there is no
+//! `"acquired"`/`"released"` for them. Only *named* ones are reported:
+//! lockstep's own `Thread`, `Timer` and `futures` wait on unnamed Events
+//! and queues as plumbing (every `join`, every idle pool worker), which
+//! would flood a chart of the program's own threads; a name is also what
+//! a chart needs to label the row. The rule lives in the primitive crates
+//! (`if let Some(name) = self.name`), so no item exists only to keep
+//! lockstep's internals quiet.
+//!
 //! With the feature off (the default) every function here is an empty
 //! inline function: zero cost.
 
-pub use imp::{acquired, released, waited, waiting};
+pub use imp::{acquired, blocked, released, unblocked, waited, waiting};
 
 #[cfg(not(feature = "trace"))]
 mod imp {
@@ -27,6 +40,12 @@ mod imp {
     #[doc(hidden)]
     #[inline(always)]
     pub fn released(_lock: usize) {}
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn blocked(_id: usize, _name: &'static str, _call: &'static str) {}
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn unblocked(_id: usize, _name: &'static str, _call: &'static str, _woken: bool) {}
 }
 
 #[cfg(feature = "trace")]
@@ -90,5 +109,31 @@ mod imp {
 
     pub fn released(lock: usize) {
         emit("released", lock, None, false);
+    }
+
+    /// Emits one wait event of a named Event or queue: its name is given
+    /// every time, so no lookup.
+    fn emit_wait(op: &'static str, id: usize, name: &'static str, call: &'static str) {
+        if !tracing::enabled!(target: "lockstep", tracing::Level::TRACE) {
+            return;
+        }
+        let thread = crate::threads::current_name();
+        tracing::event!(
+            target: "lockstep",
+            tracing::Level::TRACE,
+            op,
+            lock = name,
+            id,
+            thread = thread.as_str(),
+            call
+        );
+    }
+
+    pub fn blocked(id: usize, name: &'static str, call: &'static str) {
+        emit_wait("wait", id, name, call);
+    }
+
+    pub fn unblocked(id: usize, name: &'static str, call: &'static str, woken: bool) {
+        emit_wait(if woken { "woken" } else { "gave_up" }, id, name, call);
     }
 }

@@ -88,7 +88,8 @@ struct Shop {
 
 impl Shop {
     fn new() -> Shop {
-        Shop { cond: Condition::new(), tray: AtomicUsize::new(0), closed: AtomicBool::new(false) }
+        // Named after the note's `cond`: --timeline and --trace show its lock by that name.
+        Shop { cond: Condition::named("cond"), tray: AtomicUsize::new(0), closed: AtomicBool::new(false) }
     }
 }
 
@@ -134,10 +135,13 @@ fn main() {
             day.empty_wakeups
         )
     } else {
-        "This run no woken customer found the tray empty, but it can happen: between the \
-         notify and the waiter taking the lock back, another customer may take the baozi. \
-         That is why wait() sits in a while loop; run it again, or try --pause-ms 0."
-            .to_string()
+        // Suggest only a knob that is not already where it helps.
+        let try_next = if args.common.pause_ms == 0 { "more --customers" } else { "--pause-ms 0" };
+        format!(
+            "This run no woken customer found the tray empty, but it can happen: between the \
+             notify and the waiter taking the lock back, another customer may take the baozi. \
+             That is why wait() sits in a while loop; run it again, or try {try_next}."
+        )
     });
     point(format!(
         "Part 2: notify(1) woke {by_notify} of {customers} waiters; notify_all() woke the other \

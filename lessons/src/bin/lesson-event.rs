@@ -129,7 +129,9 @@ fn main() {
 /// again; once all are back the boss sends them home. Returns how many
 /// went home.
 fn evening(workers: usize, pause: Duration, rng: &mut Rng, quiet: bool) -> usize {
-    let event = Event::new(); // the boss has spoken
+    // Named: --timeline and --trace show the waits for it. The four below
+    // only order the narration; unnamed, they stay out of the chart.
+    let event = Event::named("event"); // the boss has spoken
     let home_time = Event::new(); // what the boss said: it is time to go home
     let all_woken = Event::new(); // every worker is past the first wait()
     let all_back = Event::new(); // every worker has cleared and waits again
@@ -195,7 +197,7 @@ fn arrive(count: &AtomicUsize, of: usize, everybody: &Event) {
 /// late wait after. Returns the early `wait_timeout`'s result, how many
 /// clients connected after "ready", and how long the late wait took (ms).
 fn server_and_clients(clients: usize, pause: Duration) -> (bool, usize, f64) {
-    let ready = Event::new();
+    let ready = Event::named("ready"); // named: --timeline shows who waits for it
     say("MainThread", format!("ready.is_set() = {}", ready.is_set()));
     let asked = Instant::now();
     let before = ready.wait_timeout(Duration::from_millis(50));

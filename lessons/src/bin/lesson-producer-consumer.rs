@@ -71,6 +71,34 @@ struct Args {
     customers: u8,
 }
 
+/// What the summary says about put() and get() waiting: only what this
+/// run did, and which knob hid it if the counter never filled.
+fn waits(shop: &Shop, common: &CommonArgs) -> String {
+    let (full, empty) = (shop.found_full.load(Relaxed), shop.found_empty.load(Relaxed));
+    let gets = if empty > 0 {
+        format!("get() waited while it was empty ({empty} time(s) a customer found it so).")
+    } else {
+        "No customer found it empty this run, so get() never had to wait.".to_string()
+    };
+    if full > 0 {
+        return format!(
+            "put() waited while the counter held {COUNTER} (maxsize={COUNTER}; the cook found it \
+             full {full} time(s)), so the cook could never run ahead of the customers. {gets}"
+        );
+    }
+    let why = if shop.baozi as usize <= COUNTER {
+        format!("--baozi {} all fit on it", shop.baozi)
+    } else if common.pause().is_zero() {
+        "with --pause-ms 0 eating takes no longer than cooking".to_string()
+    } else {
+        format!("{} customers ate as fast as the cook made them", shop.customers)
+    };
+    format!(
+        "The counter (maxsize={COUNTER}) never filled this run ({why}), so put() never had to \
+         wait; with the defaults the cook is faster and put() waits for room. {gets}"
+    )
+}
+
 /// How the cook tells the customers that the day is over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Closing {
@@ -100,6 +128,8 @@ fn main() {
         customers: usize::from(args.customers),
         pause: args.common.pause(),
         quiet: args.common.quiet,
+        found_full: AtomicUsize::new(0),
+        found_empty: AtomicUsize::new(0),
     };
 
     let mut all_good = true;
@@ -119,10 +149,7 @@ fn main() {
         "In all three parts {verdict}: the Queue hands each item to exactly one get(), \
          however the customers' turns fall."
     ));
-    point(format!(
-        "put() waited while the counter held {COUNTER} (maxsize={COUNTER}), so the fast cook \
-         could never run ahead of the slow customers; get() waited while it was empty."
-    ));
+    point(waits(&shop, &args.common));
     point(
         "Part 1: a sentinel per customer ends the day: None is not food, it means \"go home\". \
          Forget one and a customer waits forever.",
@@ -146,14 +173,20 @@ struct Shop {
     customers: usize,
     pause: Duration,
     quiet: bool,
+    /// How often, in all parts, the cook found the counter full before a
+    /// put(), and a customer found it empty before a get(): the summary
+    /// says that put() and get() waited only if they did.
+    found_full: AtomicUsize,
+    found_empty: AtomicUsize,
 }
 
 impl Shop {
     /// Runs one day: a cook, the customers, and a counter closed the
     /// `closing` way. Returns whether every baozi was eaten exactly once.
     fn open(&self, closing: Closing, rng: &mut Rng) -> bool {
-        // None is the sentinel, "go home"; part 3 never sends one.
-        let counter: Queue<Option<u32>> = Queue::new(COUNTER);
+        // None is the sentinel, "go home"; part 3 never sends one. Named
+        // "q", as in the note, for --timeline and --trace.
+        let counter: Queue<Option<u32>> = Queue::named(COUNTER, "q");
         let eaten_so_far = AtomicUsize::new(0);
         let plates: Vec<Mutex<Vec<u32>>> = (0..self.customers).map(|_| Mutex::new(Vec::new())).collect();
         thread::scope(|s| {
@@ -163,6 +196,10 @@ impl Shop {
                 let (counter, eaten_so_far) = (&counter, &eaten_so_far);
                 let customer = move || {
                     loop {
+                        // Only for the summary: may be stale by the get().
+                        if counter.empty() {
+                            self.found_empty.fetch_add(1, Relaxed);
+                        }
                         let baozi = match counter.get() {
                             Ok(Some(baozi)) => baozi,
                             Ok(None) => {
@@ -212,9 +249,14 @@ impl Shop {
         rng: &mut Rng,
     ) {
         for baozi in 1..=self.baozi {
+            // Only for the narration and the summary: qsize() and full()
+            // may be stale by the put().
+            let full = counter.full();
+            if full {
+                self.found_full.fetch_add(1, Relaxed);
+            }
             if !self.quiet {
-                // Only for the narration: qsize() and full() may be stale by the put().
-                let wait = if counter.full() { ": full, q.put() waits for room" } else { "" };
+                let wait = if full { ": full, q.put() waits for room" } else { "" };
                 say("Cook", format!("made baozi {baozi} (on the counter: {}{wait})", counter.qsize()));
             }
             counter.put(Some(baozi)).expect("nobody shuts the counter before the cook");

@@ -275,7 +275,7 @@ fn orders() {
 /// Part 3: a queue of 3: sizes as it fills, Full (the item comes back),
 /// then Empty, at once and after `wait`.
 fn full_and_empty(wait: Duration) {
-    let queue = Queue::new(3);
+    let queue = Queue::named(3, "q"); // named: --timeline shows the timed get waiting
     let state = |queue: &Queue<i32>| {
         format!("qsize() = {}, empty() = {}, full() = {}", queue.qsize(), queue.empty(), queue.full())
     };

@@ -109,10 +109,33 @@ fn main() {
     } else {
         "it did not fill up this time: too few cars overlapped; try more --threads"
     };
+    // A car takes its permit before it counts itself in and gives it back
+    // after it counts itself out: a lot that never showed 5 parked can
+    // still have had every permit taken, by cars driving in or out.
+    let queued = match day.waited {
+        0 => "no car had to wait".to_string(),
+        waited if day.max_inside < spaces => format!(
+            "yet {waited} cars found every permit taken and waited in line: a permit is taken at \
+             the gate and given back at the exit, so cars driving in or out held the rest"
+        ),
+        waited => format!("{waited} cars found it full and waited in line"),
+    };
+    let without = if unlimited.max_inside > spaces {
+        format!("Without the limit up to {} were inside.", unlimited.max_inside)
+    } else {
+        // The cars that ran without a limit hardly overlapped: say so
+        // rather than compare the two runs as if the limit let more in.
+        let why = if args.common.pause_ms == 0 { " (with --pause-ms 0 they hardly overlap)" } else { "" };
+        format!(
+            "Without the limit the same cars were at most {} inside at once this time{why}: \
+             no more than the limit, which then has nothing to hold back.",
+            unlimited.max_inside
+        )
+    };
     point(format!(
         "Semaphore({spaces}) let at most {spaces} cars in at once: the most inside was {} ({filled}); \
-         {} cars found it full and waited in line. Without the limit up to {} were inside.",
-        day.max_inside, day.waited, unlimited.max_inside
+         {queued}. {without}",
+        day.max_inside
     ));
     point(
         "The short stay inside is only there to make cars overlap, so the lot fills up and \

@@ -38,6 +38,8 @@ macro_rules! bounded_queue {
     ($queue:ident < $($arg:ty),* >) => {
         checked! {
             $queue<$($arg),*>::new: fn(usize) -> $queue<$($arg),*>;
+            $queue<$($arg),*>::named: fn(usize, &'static str) -> $queue<$($arg),*>;
+            $queue<$($arg),*>::name: fn(&$queue<$($arg),*>) -> Option<&'static str>;
             $queue<$($arg),*>::put: fn(&$queue<$($arg),*>, u8) -> Result<(), PutError<u8>>;
             $queue<$($arg),*>::try_put: fn(&$queue<$($arg),*>, u8) -> Result<(), PutError<u8>>;
             $queue<$($arg),*>::put_timeout: fn(&$queue<$($arg),*>, u8, Duration) -> Result<(), PutError<u8>>;
@@ -180,6 +182,8 @@ pub(crate) fn checked() -> Vec<(&'static str, &'static str)> {
     });
     all.extend(checked! {
         Event::new: fn() -> Event;
+        Event::named: fn(&'static str) -> Event;
+        Event::name: fn(&Event) -> Option<&'static str>;
         Event::set: fn(&Event);
         Event::clear: fn(&Event);
         Event::is_set: fn(&Event) -> bool;
@@ -215,6 +219,8 @@ pub(crate) fn checked() -> Vec<(&'static str, &'static str)> {
     let _: &str = <Fifo<u8> as Store<u8>>::NAME;
     all.extend(checked! {
         SimpleQueue<u8>::new: fn() -> SimpleQueue<u8>;
+        SimpleQueue<u8>::named: fn(&'static str) -> SimpleQueue<u8>;
+        SimpleQueue<u8>::name: fn(&SimpleQueue<u8>) -> Option<&'static str>;
         SimpleQueue<u8>::put: fn(&SimpleQueue<u8>, u8) -> Result<(), PutError<u8>>;
         SimpleQueue<u8>::get: fn(&SimpleQueue<u8>) -> Result<u8, GetError>;
         SimpleQueue<u8>::try_get: fn(&SimpleQueue<u8>) -> Result<u8, GetError>;

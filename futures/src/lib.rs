@@ -38,7 +38,7 @@
 //! | the value, written once and read by many as `&T` | `lockstep_sync::cell::UnsafeCell`, published by the Release store of FINISHED |
 //! | the callback and watcher lists | a `lockstep_lock::Mutex` |
 //! | the work queue | a `lockstep_queue::Queue` (unbounded); its soft `shutdown` drains it and ends the workers |
-//! | "an idle worker exists" | a `lockstep_semaphore::Semaphore` (CPython's `_idle_semaphore`) |
+//! | "an idle worker exists" | an atomic count (CPython's `_idle_semaphore`, only ever tried, never waited on; a `Semaphore` there showed in every `trace` chart) |
 //! | submit vs shutdown vs a failed initializer | a `lockstep_lock::Mutex` (CPython's `_shutdown_lock`) |
 //! | the workers | `lockstep_thread::Thread`s named `{prefix}_{i}` |
 //! | `wait`, `as_completed`, `imap_unordered` | a `lockstep_queue::SimpleQueue` of indices, fed as each future is done |

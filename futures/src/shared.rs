@@ -6,9 +6,8 @@ use crate::future::{Future, Inner};
 use crate::panic::{self, Panic};
 use lockstep_lock::Mutex;
 use lockstep_queue::Queue;
-use lockstep_semaphore::Semaphore;
-use lockstep_sync::atomic::AtomicBool;
 use lockstep_sync::atomic::Ordering::Relaxed;
+use lockstep_sync::atomic::{AtomicBool, AtomicUsize};
 use lockstep_sync::cell::UnsafeCell;
 use lockstep_thread::{Thread, current_thread};
 use std::sync::Arc;
@@ -80,31 +79,36 @@ where
 }
 
 /// Idle workers, counted as CPython's `_idle_semaphore` does: one permit
-/// per finished task not yet claimed by a `submit`. Once every worker has
-/// started the count decides nothing, so neither side touches it then
-/// (the permits would only bounce a cache line between the workers).
+/// per finished task not yet claimed by a `submit`. It is only ever tried,
+/// never waited on, so a count does it; a lockstep `Semaphore` here put the
+/// executor's plumbing into every `trace` chart of a program that used one.
+/// Once every worker has started the count decides nothing, so neither side
+/// touches it then (it would only bounce a cache line between the workers).
 pub(crate) struct Idle {
-    permits: Semaphore,
+    permits: AtomicUsize,
     /// Set once `max_workers` threads have started.
     saturated: AtomicBool,
 }
 
 impl Idle {
     pub(crate) fn new() -> Idle {
-        Idle { permits: Semaphore::new(0), saturated: AtomicBool::new(false) }
+        Idle { permits: AtomicUsize::new(0), saturated: AtomicBool::new(false) }
     }
 
     /// A worker's task returned: it is idle.
     fn release(&self) {
         // Relaxed: see `saturated`'s store.
         if !self.saturated.load(Relaxed) {
-            self.permits.release();
+            // Relaxed: the count publishes nothing; the queue hands over
+            // the work.
+            self.permits.fetch_add(1, Relaxed);
         }
     }
 
     /// A `submit` takes an idle worker, if there is one.
     fn claim(&self) -> bool {
-        self.permits.try_acquire()
+        // Relaxed: as in `release`.
+        self.permits.fetch_update(Relaxed, Relaxed, |idle| idle.checked_sub(1)).is_ok()
     }
 }
 

@@ -245,6 +245,9 @@ impl Shared {
         for work in cancelled {
             work.cancel();
         }
+        if threads.is_empty() {
+            return;
+        }
         let me = current_thread();
         for thread in threads.iter().filter(|thread| **thread != me) {
             let _ = thread.join();

@@ -1,14 +1,16 @@
-//! Loom models of `Future`'s state machine, written for 3 preemptions in
+//! Loom models of `Future`'s state machine (and one of the executor's
+//! lock-free submit racing shutdown), written for 3 preemptions in
 //! both legs (see `sync/tests/support/loom_model.rs`).
 //!
 //! Run: `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=3 cargo test --release -p lockstep-futures --test loom`
 //! (add `--cfg loom_rmw` to RUSTFLAGS for the RMW leg).
 //!
 //! Each model was checked against a deliberate bug injected into
-//! `futures/src/complete.rs` (the `Bug caught:` lines); the real code
+//! `futures/src/complete.rs` or `shared.rs` (the `Bug caught:` lines); the real code
 //! passes them all. Measured at bound 3 (plain / RMW leg): cancel racing
 //! start 28 / 19 executions, result racing set 5,394 / 2,008 (0.4 s),
-//! callback racing completion 85 / 51, callback racing cancel 101 / 75.
+//! callback racing completion 85 / 51, callback racing cancel 101 / 75,
+//! submit racing shutdown 81,281 / 11,341 (6.8 s / 1.3 s).
 #![cfg(loom)]
 
 #[path = "../../sync/tests/support/loom_model.rs"]
@@ -126,5 +128,46 @@ fn callback_added_racing_cancel_runs_exactly_once() {
         assert!(future.cancel());
         adder.join().unwrap();
         assert_eq!(runs.load(SeqCst), 2);
+    });
+}
+
+/// A submit racing `shutdown(cancel_futures=True)` once every worker has
+/// started, when `submit` takes no lock and only puts: the submit is either
+/// refused, or its future ends run (2) or cancelled; never stranded in the
+/// queue (its `result()` would then wait for ever: a loom deadlock).
+/// Bug caught: the lock-free `submit` returning `Ok` when the shut queue
+/// refused the put: loom reported the deadlock of that future's `result()`
+/// (both legs). Not caught here, and not a bug in this race: `shutdown`
+/// draining before it shuts the queue, since a put that lands in between
+/// is then run by the worker; that order matters when the pool breaks and
+/// no worker is left, which `tests/tests/futures_stress.rs` checks (a
+/// failing initializer under loom would print its report in every one of
+/// the model's executions).
+#[test]
+fn submit_racing_shutdown_is_refused_run_or_cancelled() {
+    use lockstep_futures::{SubmitError, ThreadPoolExecutor};
+    check(|| {
+        let executor = std::sync::Arc::new(ThreadPoolExecutor::new(1));
+        // Starts the one worker: from here on, submit takes no lock.
+        let first = executor.submit(|| 1).unwrap();
+        let submitter = {
+            let executor = executor.clone();
+            thread::spawn(move || executor.submit(|| 2))
+        };
+        executor.shutdown(false, true);
+        match submitter.join().unwrap() {
+            Err(error) => assert_eq!(error, SubmitError::ShutDown),
+            Ok(second) => match second.result() {
+                Ok(value) => assert_eq!(*value, 2),
+                Err(error) => assert_eq!(error, FutureError::Cancelled),
+            },
+        }
+        assert!(matches!(first.result(), Ok(1) | Err(FutureError::Cancelled)));
+        // Not dropped: `Drop` waits through `current_thread()`, whose record
+        // of the model's own thread outlives the execution (a process-wide
+        // registry) and would carry loom objects into the next one. The
+        // worker ends as the queue is shut and empty; joined here.
+        std::mem::forget(executor);
+        lockstep_sync::threads::join_detached();
     });
 }

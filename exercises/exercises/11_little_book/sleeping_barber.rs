@@ -30,6 +30,7 @@
 
 use lockstep::{Barrier, Mutex, MutexGuard, Semaphore};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::time::Duration;
 
 const CHAIRS: usize = 3;
@@ -62,6 +63,8 @@ struct Shop {
     log: lockstep_check::Log,
     /// The customers all come in at once.
     door: Barrier,
+    /// Customers who had a haircut or were turned away.
+    gone: AtomicUsize,
 }
 
 impl Shop {
@@ -107,11 +110,14 @@ fn visit(shop: &Shop, who: &str) {
 }
 
 /// The barber sleeps until a customer comes, calls them to the chair and cuts their hair; he goes
-/// home after 300 ms without customers.
+/// home once every customer has had a haircut or been turned away (he looks every 50 ms: a fixed
+/// patience, say 300 ms, sent him home early when the customers' threads were slow to start).
 fn work(shop: &Shop) {
-    while shop.customer.acquire_timeout(Duration::from_millis(300)) {
-        shop.barber.release();
-        shop.cut_hair();
+    while shop.gone.load(SeqCst) < CUSTOMERS {
+        if shop.customer.acquire_timeout(Duration::from_millis(50)) {
+            shop.barber.release();
+            shop.cut_hair();
+        }
     }
     shop.log.push("barber goes home".to_owned());
 }
@@ -125,6 +131,7 @@ fn run() -> Arc<Shop> {
         room: lockstep_check::Occupancy::new(),
         log: lockstep_check::Log::new(),
         door: Barrier::new(CUSTOMERS),
+        gone: AtomicUsize::new(0),
     });
     let mut crew =
         lockstep_check::Crew::new("every customer to get a haircut or be turned away").hang_is("hang", 3);
@@ -135,6 +142,7 @@ fn run() -> Arc<Shop> {
         crew.spawn(format!("customer-{i}"), move || {
             let _ = shop.door.wait();
             visit(&shop, &format!("customer-{i}"));
+            shop.gone.fetch_add(1, SeqCst);
         });
     }
     crew.join();

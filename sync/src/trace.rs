@@ -80,17 +80,27 @@ mod imp {
     /// Emits one event; `known`: `name` is the lock's own (not a release).
     fn emit(op: &'static str, lock: usize, name: Option<&'static str>, known: bool) {
         // Nobody listening: not even the name lookups.
-        if !tracing::enabled!(target: "lockstep", tracing::Level::TRACE) {
-            return;
+        if enabled() {
+            record(op, name_of(lock, name, known), lock, None);
         }
+    }
+
+    fn enabled() -> bool {
+        tracing::enabled!(target: "lockstep", tracing::Level::TRACE)
+    }
+
+    /// The one `tracing` event every hook sends; `call` (Event and queue
+    /// waits only) is left out of the event when `None`.
+    fn record(op: &'static str, lock: &'static str, id: usize, call: Option<&'static str>) {
         let thread = crate::threads::current_name();
         tracing::event!(
             target: "lockstep",
             tracing::Level::TRACE,
             op,
-            lock = name_of(lock, name, known),
-            id = lock,
-            thread = thread.as_str()
+            lock,
+            id,
+            thread = thread.as_str(),
+            call
         );
     }
 
@@ -114,19 +124,9 @@ mod imp {
     /// Emits one wait event of a named Event or queue: its name is given
     /// every time, so no lookup.
     fn emit_wait(op: &'static str, id: usize, name: &'static str, call: &'static str) {
-        if !tracing::enabled!(target: "lockstep", tracing::Level::TRACE) {
-            return;
+        if enabled() {
+            record(op, name, id, Some(call));
         }
-        let thread = crate::threads::current_name();
-        tracing::event!(
-            target: "lockstep",
-            tracing::Level::TRACE,
-            op,
-            lock = name,
-            id,
-            thread = thread.as_str(),
-            call
-        );
     }
 
     pub fn blocked(id: usize, name: &'static str, call: &'static str) {

@@ -251,6 +251,13 @@ fn race(row: &str, runs: usize, contestants: &[Contestant<'_>]) {
         );
     }
     println!();
+    // `--rounds`: every round's time, to see a bimodal contestant.
+    if std::env::args().any(|a| a == "--rounds") {
+        for (c, times) in contestants.iter().zip(&times) {
+            let list: Vec<String> = times.iter().map(|t| format!("{:.0}", ms(*t))).collect();
+            println!("    {:<24} {}", c.name, list.join(" "));
+        }
+    }
 }
 
 fn semaphores(runs: usize, counts: &[usize]) {

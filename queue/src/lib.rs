@@ -41,6 +41,7 @@
 
 mod engine;
 mod error;
+mod heap;
 mod named;
 mod queues;
 mod simple;

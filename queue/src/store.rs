@@ -2,8 +2,8 @@
 //! differently. Everything else (blocking, timeouts, tasks, shutdown) is
 //! written once in `engine.rs`.
 
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
+use crate::heap::{Ranked, StableHeap};
+use std::collections::VecDeque;
 
 /// Where a [`BaseQueue`](crate::BaseQueue) keeps its items, and so the
 /// order they leave in: Python's `Queue._init`/`_put`/`_get`/`_qsize`,
@@ -93,67 +93,16 @@ impl<T> Store<T> for Lifo<T> {
 /// Smallest first; among equal items, first in first out (stable): the
 /// store of [`PriorityQueue`](crate::PriorityQueue). Python's is not stable.
 pub struct Priority<T> {
-    heap: BinaryHeap<Ranked<T>>,
+    heap: StableHeap<T>,
     /// Insertion counter: the tie-breaker that makes equal items FIFO.
     next_seq: u64,
 }
-
-/// An item and its insertion number, ordered so that `BinaryHeap` (a
-/// max-heap) pops the smallest item, then the earliest among equals.
-struct Ranked<T> {
-    item: T,
-    seq: u64,
-}
-
-impl<T: Ord> Ord for Ranked<T> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.item.cmp(&self.item).then_with(|| other.seq.cmp(&self.seq))
-    }
-}
-
-/// `BinaryHeap` sifts with `<=` and `>=` only. Spelled out, they compare
-/// the insertion numbers only on a tie, and for a plain integer item the
-/// test is two integer compares instead of building an `Ordering` (issue 14: put+get with 512 items resident was 1.6x a heap
-/// of bare `u64`s on one thread, 2x under contention; this makes it
-/// 1.45x: the rest is the entry, twice the size; a branch-free version of
-/// the test measured slower).
-impl<T: Ord> PartialOrd for Ranked<T> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-    #[inline]
-    fn le(&self, other: &Self) -> bool {
-        // Reversed, as `cmp`: `self <= other` when `other`'s item is lower,
-        // or equal and older.
-        other.item < self.item || (other.item == self.item && other.seq <= self.seq)
-    }
-    #[inline]
-    fn ge(&self, other: &Self) -> bool {
-        other.le(self)
-    }
-    #[inline]
-    fn lt(&self, other: &Self) -> bool {
-        !other.le(self)
-    }
-    #[inline]
-    fn gt(&self, other: &Self) -> bool {
-        !self.le(other)
-    }
-}
-
-impl<T: Ord> PartialEq for Ranked<T> {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl<T: Ord> Eq for Ranked<T> {}
 
 impl<T: Ord> Store<T> for Priority<T> {
     const NAME: &'static str = "PriorityQueue";
 
     fn with_capacity(capacity: usize) -> Self {
-        Priority { heap: BinaryHeap::with_capacity(capacity), next_seq: 0 }
+        Priority { heap: StableHeap::with_capacity(capacity), next_seq: 0 }
     }
     fn push(&mut self, item: T) {
         let seq = self.next_seq;
@@ -188,30 +137,8 @@ mod tests {
     }
 
     #[test]
-    fn the_spelled_out_comparisons_agree_with_cmp() {
-        let entries: Vec<Ranked<u8>> =
-            [(1, 0), (1, 1), (0, 2), (2, 3), (1, 4)].map(|(item, seq)| Ranked { item, seq }).into();
-        for a in &entries {
-            for b in &entries {
-                let order = a.cmp(b);
-                assert_eq!(
-                    a <= b,
-                    order != Ordering::Greater,
-                    "{}/{} <= {}/{}",
-                    a.item,
-                    a.seq,
-                    b.item,
-                    b.seq
-                );
-                assert_eq!(a >= b, order != Ordering::Less);
-                assert_eq!(a < b, order == Ordering::Less);
-                assert_eq!(a > b, order == Ordering::Greater);
-            }
-        }
-    }
-
-    #[test]
     fn priority_keeps_insertion_order_among_equal_items() {
+        use std::cmp::Ordering;
         // Compared by priority only: equal items must leave in arrival
         // order, which the tag shows.
         #[derive(Debug)]

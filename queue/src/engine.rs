@@ -3,10 +3,12 @@
 //! `all_tasks_done`) on lockstep's `RawLock` and the shim's one
 //! `WaitQueue`, waking only when someone waits.
 
+use crate::ring::{Refused, Ring};
 use crate::store::Store;
 use crate::{GetError, PutError, TaskDoneError};
 use lockstep_lock::RawLock;
 use lockstep_sync::SpinWait;
+use lockstep_sync::atomic::AtomicUsize as ShimAtomicUsize;
 use lockstep_sync::cell::UnsafeCell;
 use lockstep_sync::trace;
 use lockstep_sync::wait_queue::{WaitQueue, Wake};
@@ -15,13 +17,27 @@ use std::marker::PhantomData;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
+mod lane;
+
+/// The largest `maxsize` for which a FIFO queue keeps its items in a
+/// lock-free [`Ring`] (allocated whole at creation); a larger one keeps
+/// them in its `Store`, which grows as needed.
+const RING_MAX: usize = 4096;
+
 /// What the lock protects.
 struct State<S> {
+    /// The items, unless the ring holds them (`ring_live`).
     items: S,
     /// 0: unbounded.
     maxsize: usize,
-    unfinished_tasks: usize,
+    /// Puts made into `items` (the ring counts its own: `Ring::claims`).
+    puts: usize,
+    /// `task_done` calls, and items an immediate shutdown dropped.
+    done: usize,
     is_shutdown: bool,
+    /// Whether the items live in the ring: from creation (if it has one)
+    /// until `set_maxsize` moves them into `items` for good.
+    ring_live: bool,
 }
 
 impl<S> State<S> {
@@ -52,6 +68,15 @@ pub(crate) struct Core<T, S> {
     all_tasks_done: WaitQueue,
     /// `SimpleQueue` counts no tasks.
     tracks_tasks: bool,
+    /// A bounded FIFO queue's items, moved without the lock (`lane.rs`);
+    /// `None` for the other queues, which keep them in `State::items`.
+    ring: Option<Ring<T>>,
+    /// Getters and putters that have announced they are about to park on
+    /// `not_empty`/`not_full` while the ring is live (changed under the
+    /// lock, read without it by lock-free puts and gets, which then take
+    /// the lock to notify): see `lane.rs`.
+    sleepy_getters: ShimAtomicUsize,
+    sleepy_putters: ShimAtomicUsize,
     /// The number of items, stored (under the lock) whenever it changes, so
     /// a waiter can spin watching it without taking the lock (below, in
     /// `Held::wait`). Only a hint: every decision is re-made under the lock.
@@ -72,11 +97,14 @@ unsafe impl<T: Send, S: Send> Sync for Core<T, S> {}
 
 impl<T, S: Store<T>> Core<T, S> {
     pub(crate) fn new(maxsize: usize, tracks_tasks: bool, name: Option<&'static str>) -> Self {
+        let ring = (S::FIFO && (1..=RING_MAX).contains(&maxsize)).then(|| Ring::new(maxsize));
         let state = State {
-            items: S::with_capacity(maxsize.min(1024)),
+            items: S::with_capacity(if ring.is_some() { 0 } else { maxsize.min(1024) }),
             maxsize,
-            unfinished_tasks: 0,
+            puts: 0,
+            done: 0,
             is_shutdown: false,
+            ring_live: ring.is_some(),
         };
         Core {
             lock: RawLock::new(),
@@ -85,6 +113,9 @@ impl<T, S: Store<T>> Core<T, S> {
             not_full: WaitQueue::new(),
             all_tasks_done: WaitQueue::new(),
             tracks_tasks,
+            ring,
+            sleepy_getters: ShimAtomicUsize::new(0),
+            sleepy_putters: ShimAtomicUsize::new(0),
             len_hint: AtomicUsize::new(0),
             name,
             _items: PhantomData,
@@ -124,62 +155,123 @@ impl<T, S: Store<T>> Core<T, S> {
 
     pub(crate) fn put(&self, item: T, deadline: Option<Instant>) -> Result<(), PutError<T>> {
         let mut reported = false;
-        let put = self.put_reported(item, deadline, &mut reported);
+        let put = match &self.ring {
+            Some(ring) => self.ring_put(ring, item, deadline, &mut reported),
+            None => self.put_reported(item, deadline, &mut reported, SpinWait::new()),
+        };
         self.traced_end("put", reported, put.is_ok());
         put
     }
 
     /// `put`, noting in `reported` whether it told the `trace` feature it waited.
+    /// With the ring live it is the ring's slow path (`lane.rs`), entered
+    /// once the ring refused: its spinning is spent (`spin`), and a wait
+    /// announces itself in `sleepy_putters` first.
     fn put_reported(
         &self,
-        item: T,
+        mut item: T,
         deadline: Option<Instant>,
         reported: &mut bool,
+        mut spin: SpinWait,
     ) -> Result<(), PutError<T>> {
-        let mut spin = SpinWait::new();
         let mut held = self.hold();
         let mut timed_out = false;
         loop {
-            let (shut, full) = held.state(|s| (s.is_shutdown, s.full(s.items.len())));
-            if shut {
+            if held.state(|s| s.is_shutdown) {
                 return Err(PutError::ShutDown(item));
             }
-            if !full {
-                let tracks_tasks = self.tracks_tasks;
-                held.state(move |s| {
-                    s.items.push(item);
-                    if tracks_tasks {
-                        s.unfinished_tasks += 1;
-                    }
-                });
-                held.publish_len();
-                self.not_empty.notify(&self.lock, 1);
-                return Ok(());
+            match self.add(&mut held, item) {
+                Ok(()) => {
+                    self.not_empty.notify(&self.lock, 1);
+                    return Ok(());
+                }
+                Err(back) => item = back,
             }
             // Python re-checks the queue after a timed-out wait, then gives up.
             if timed_out {
                 return Err(PutError::Full(item));
             }
             let waits = || self.traced_wait("put", reported);
-            timed_out = held.wait(&self.not_full, deadline, &mut spin, waits) == Wake::TimedOut;
+            timed_out = match self.live_ring(&mut held) {
+                Some(ring) => {
+                    let announced = lane::Announced::new(&self.sleepy_putters);
+                    if ring.sync_has_room() {
+                        continue;
+                    }
+                    let wake = held.wait(&self.not_full, deadline, &mut spin, waits);
+                    drop(announced);
+                    wake
+                }
+                None => held.wait(&self.not_full, deadline, &mut spin, waits),
+            } == Wake::TimedOut;
         }
+    }
+
+    /// Adds `item` unless the queue is full (then hands it back), under the lock.
+    fn add(&self, held: &mut Held<'_, T, S>, item: T) -> Result<(), T> {
+        if let Some(ring) = self.live_ring(held) {
+            // Closed only with `is_shutdown` or `!ring_live`, both under
+            // the lock, so only `Full` comes back here.
+            return ring.try_push(item).map_err(|(Refused::Full(item) | Refused::Closed(item))| item);
+        }
+        if held.state(|s| s.full(s.items.len())) {
+            return Err(item);
+        }
+        let tracks_tasks = self.tracks_tasks;
+        held.state(move |s| {
+            s.items.push(item);
+            if tracks_tasks {
+                s.puts += 1;
+            }
+        });
+        held.publish_len();
+        Ok(())
+    }
+
+    /// Takes the next item, if any, under the lock.
+    fn take(&self, held: &mut Held<'_, T, S>) -> Option<T> {
+        // Once shut down the ring is closed but still holds what was put.
+        if let Some(ring) = self.ring.as_ref().filter(|_| held.state(|s| s.ring_live)) {
+            return ring.try_pop();
+        }
+        let item = held.state(|s| s.items.pop())?;
+        held.publish_len();
+        Some(item)
+    }
+
+    /// The ring, if the items live in it and it takes puts.
+    fn live_ring(&self, held: &mut Held<'_, T, S>) -> Option<&Ring<T>> {
+        self.ring.as_ref().filter(|ring| held.state(|s| s.ring_live) && !ring.is_closed())
+    }
+
+    /// Puts not yet matched by a `task_done` (or dropped by a shutdown).
+    fn unfinished(&self, held: &mut Held<'_, T, S>) -> usize {
+        let ring_puts = if self.tracks_tasks { self.ring.as_ref().map_or(0, Ring::claims) } else { 0 };
+        held.state(|s| s.puts + ring_puts - s.done)
     }
 
     pub(crate) fn get(&self, deadline: Option<Instant>) -> Result<T, GetError> {
         let mut reported = false;
-        let got = self.get_reported(deadline, &mut reported);
+        let got = match &self.ring {
+            Some(ring) => self.ring_get(ring, deadline, &mut reported),
+            None => self.get_reported(deadline, &mut reported, SpinWait::new()),
+        };
         self.traced_end("get", reported, got.is_ok());
         got
     }
 
     /// `get`, noting in `reported` whether it told the `trace` feature it waited.
-    fn get_reported(&self, deadline: Option<Instant>, reported: &mut bool) -> Result<T, GetError> {
-        let mut spin = SpinWait::new();
+    /// As `put_reported`, also for the ring's slow path.
+    fn get_reported(
+        &self,
+        deadline: Option<Instant>,
+        reported: &mut bool,
+        mut spin: SpinWait,
+    ) -> Result<T, GetError> {
         let mut held = self.hold();
         let mut timed_out = false;
         loop {
-            if let Some(item) = held.state(|s| s.items.pop()) {
-                held.publish_len();
+            if let Some(item) = self.take(&mut held) {
                 self.not_full.notify(&self.lock, 1);
                 return Ok(item);
             }
@@ -191,17 +283,29 @@ impl<T, S: Store<T>> Core<T, S> {
                 return Err(GetError::Empty);
             }
             let waits = || self.traced_wait("get", reported);
-            timed_out = held.wait(&self.not_empty, deadline, &mut spin, waits) == Wake::TimedOut;
+            timed_out = match self.live_ring(&mut held) {
+                Some(ring) => {
+                    let announced = lane::Announced::new(&self.sleepy_getters);
+                    if ring.sync_has_item() {
+                        continue;
+                    }
+                    let wake = held.wait(&self.not_empty, deadline, &mut spin, waits);
+                    drop(announced);
+                    wake
+                }
+                None => held.wait(&self.not_empty, deadline, &mut spin, waits),
+            } == Wake::TimedOut;
         }
     }
 
     pub(crate) fn task_done(&self) -> Result<(), TaskDoneError> {
         let mut held = self.hold();
-        let all_done = held.state(|s| {
-            s.unfinished_tasks = s.unfinished_tasks.checked_sub(1).ok_or(TaskDoneError)?;
-            Ok(s.unfinished_tasks == 0)
-        })?;
-        if all_done {
+        let unfinished = self.unfinished(&mut held);
+        if unfinished == 0 {
+            return Err(TaskDoneError);
+        }
+        held.state(|s| s.done += 1);
+        if unfinished == 1 {
             self.all_tasks_done.notify_all(&self.lock);
         }
         Ok(())
@@ -211,7 +315,7 @@ impl<T, S: Store<T>> Core<T, S> {
         let mut spin = SpinWait::new();
         let mut held = self.hold();
         let mut reported = false;
-        while held.state(|s| s.unfinished_tasks > 0) {
+        while self.unfinished(&mut held) > 0 {
             held.wait(&self.all_tasks_done, None, &mut spin, || self.traced_wait("join", &mut reported));
         }
         drop(held);
@@ -220,15 +324,14 @@ impl<T, S: Store<T>> Core<T, S> {
 
     pub(crate) fn shutdown(&self, immediate: bool) {
         let mut held = self.hold();
-        let dropped = held.state(|s| {
-            s.is_shutdown = true;
-            if !immediate {
-                return Vec::new();
-            }
-            let dropped = s.items.drain_all();
-            s.unfinished_tasks = s.unfinished_tasks.saturating_sub(dropped.len());
-            dropped
-        });
+        held.state(|s| s.is_shutdown = true);
+        if let Some(ring) = &self.ring {
+            ring.close();
+        }
+        let dropped = if immediate { self.drain(&mut held) } else { Vec::new() };
+        // Python counts a dropped item as done only while any is unfinished.
+        let unfinished = self.unfinished(&mut held);
+        held.state(|s| s.done += dropped.len().min(unfinished));
         held.publish_len();
         self.not_empty.notify_all(&self.lock);
         self.not_full.notify_all(&self.lock);
@@ -243,16 +346,51 @@ impl<T, S: Store<T>> Core<T, S> {
     pub(crate) fn set_maxsize(&self, maxsize: usize) {
         let mut held = self.hold();
         held.state(|s| s.maxsize = maxsize);
+        // The ring's size is fixed: its items move into the store for good,
+        // in order (lock-free puts and gets, refused by the closed ring or
+        // finding it empty, come here after us).
+        if let Some(ring) = self.ring.as_ref().filter(|_| held.state(|s| s.ring_live)) {
+            if !held.state(|s| s.is_shutdown) {
+                ring.close();
+            }
+            let moved = std::iter::from_fn(|| ring.try_pop()).collect::<Vec<_>>();
+            held.state(|s| {
+                s.ring_live = false;
+                moved.into_iter().for_each(|item| s.items.push(item));
+            });
+            held.publish_len();
+            // Getters and putters re-check, now against the store.
+            self.not_empty.notify_all(&self.lock);
+        }
         // Room may have appeared; putters re-check (cheap when none wait).
         self.not_full.notify_all(&self.lock);
     }
 
+    /// Every queued item, taken out for an immediate shutdown.
+    fn drain(&self, held: &mut Held<'_, T, S>) -> Vec<T> {
+        let mut dropped = held.state(|s| s.items.drain_all());
+        if let Some(ring) = self.ring.as_ref().filter(|_| held.state(|s| s.ring_live)) {
+            // Closed: this ends once every claimed position is taken.
+            dropped.extend(std::iter::from_fn(|| ring.try_pop()));
+        }
+        dropped
+    }
+
     pub(crate) fn qsize(&self) -> usize {
-        self.hold().state(|s| s.items.len())
+        let mut held = self.hold();
+        self.len(&mut held)
+    }
+
+    /// Items queued: in the store, and (exact only when no lock-free put
+    /// or get runs) in the ring.
+    fn len(&self, held: &mut Held<'_, T, S>) -> usize {
+        held.state(|s| s.items.len()) + self.ring.as_ref().map_or(0, Ring::len)
     }
 
     pub(crate) fn full(&self) -> bool {
-        self.hold().state(|s| s.full(s.items.len()))
+        let mut held = self.hold();
+        let len = self.len(&mut held);
+        held.state(|s| s.full(len))
     }
 
     pub(crate) fn maxsize(&self) -> usize {
@@ -260,7 +398,8 @@ impl<T, S: Store<T>> Core<T, S> {
     }
 
     pub(crate) fn unfinished_tasks(&self) -> usize {
-        self.hold().state(|s| s.unfinished_tasks)
+        let mut held = self.hold();
+        self.unfinished(&mut held)
     }
 
     pub(crate) fn is_shutdown(&self) -> bool {

@@ -44,6 +44,7 @@ mod error;
 mod heap;
 mod named;
 mod queues;
+mod ring;
 mod simple;
 mod store;
 #[cfg(all(test, not(any(loom, shuttle))))]

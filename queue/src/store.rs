@@ -22,6 +22,12 @@ pub trait Store<T> {
     /// The queue's name in its `Debug` output.
     const NAME: &'static str = "BaseQueue";
 
+    /// Whether items leave in the order they came (first in, first out).
+    /// A bounded queue over such a store keeps its items in a lock-free
+    /// ring instead (the store takes them over only if `set_maxsize` is
+    /// called), so its puts and gets take no lock. Default `false`.
+    const FIFO: bool = false;
+
     /// An empty store with room for `capacity` items. Python: `_init`.
     fn with_capacity(capacity: usize) -> Self;
 
@@ -51,6 +57,7 @@ pub struct Fifo<T>(VecDeque<T>);
 
 impl<T> Store<T> for Fifo<T> {
     const NAME: &'static str = "Queue";
+    const FIFO: bool = true;
 
     fn with_capacity(capacity: usize) -> Self {
         Fifo(VecDeque::with_capacity(capacity))

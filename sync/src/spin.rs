@@ -101,3 +101,21 @@ impl Backoff {
         self.inner.spin();
     }
 }
+
+/// Lets another thread run, for a wait that cannot park because the thread
+/// it waits for is a few instructions from done (a queue slot whose putter
+/// has claimed it and not yet filled it). Under loom or shuttle, their
+/// `yield_now`, so the model schedules that thread next.
+///
+/// ```
+/// lockstep_sync::yield_now();
+/// ```
+#[inline]
+pub fn yield_now() {
+    #[cfg(loom)]
+    loom::thread::yield_now();
+    #[cfg(all(shuttle, not(loom)))]
+    shuttle::thread::yield_now();
+    #[cfg(not(any(loom, shuttle)))]
+    std::thread::yield_now();
+}

@@ -1,0 +1,111 @@
+//! The lock-free lane of a bounded FIFO queue (issue 14): puts and gets
+//! go straight to the [`Ring`] and take the lock only to park, or to wake
+//! a parked counterpart, or when the ring is closed (shut down, or its
+//! items moved under the lock by `set_maxsize`), where the locked path in
+//! `engine.rs` knows what to do.
+//!
+//! No wake-up is lost, though a lock-free put does not take the lock:
+//! a getter about to park first counts itself in `sleepy_getters` (under
+//! the lock), then reads `tail` with a Release RMW (`sync_has_item`), and
+//! only then parks. A put claims its slot with an Acquire compare-exchange
+//! on that same `tail`, then reads `sleepy_getters`. Either the getter's
+//! RMW comes first in `tail`'s order, so the put's claim synchronizes with
+//! it and sees the count (and takes the lock to notify, which it gets only
+//! once the getter is parked), or the put's claim comes first and the
+//! getter's RMW sees it, and takes the item instead of parking. Putters
+//! waiting for room and lock-free gets mirror this on `head`. Only RMWs
+//! and Acquire/Release are involved, no SeqCst, so loom checks it as it is.
+
+use super::{Core, Held};
+use crate::ring::{Refused, Ring};
+use crate::store::Store;
+use crate::{GetError, PutError};
+use lockstep_sync::SpinWait;
+use lockstep_sync::atomic::AtomicUsize;
+use lockstep_sync::atomic::Ordering::Relaxed;
+use std::time::Instant;
+
+/// A getter or putter counted as about to park, for as long as it lives.
+pub(super) struct Announced<'a>(&'a AtomicUsize);
+
+impl<'a> Announced<'a> {
+    /// Counts one more; called with the queue's lock held.
+    pub(super) fn new(sleepy: &'a AtomicUsize) -> Self {
+        // Relaxed: ordered before the ring RMW that follows (see above).
+        sleepy.fetch_add(1, Relaxed);
+        Announced(sleepy)
+    }
+}
+
+impl Drop for Announced<'_> {
+    fn drop(&mut self) {
+        // Relaxed: a stale count only costs a notifier a look under the lock.
+        self.0.fetch_sub(1, Relaxed);
+    }
+}
+
+impl<T, S: Store<T>> Core<T, S> {
+    /// `put` on a ring: lock-free while there is room. A full ring is
+    /// tried again while `SpinWait` spins and yields (the same schedule as
+    /// the locked path); then the locked path parks.
+    pub(super) fn ring_put(
+        &self,
+        ring: &Ring<T>,
+        mut item: T,
+        deadline: Option<Instant>,
+        reported: &mut bool,
+    ) -> Result<(), PutError<T>> {
+        let mut spin = SpinWait::new();
+        loop {
+            match ring.try_push(item) {
+                Ok(()) => {
+                    self.wake(&self.sleepy_getters, &self.not_empty);
+                    return Ok(());
+                }
+                Err(Refused::Full(back)) if spin.will_spin() && !passed(deadline) => {
+                    item = back;
+                    spin.spin();
+                }
+                Err(Refused::Full(back) | Refused::Closed(back)) => {
+                    return self.put_reported(back, deadline, reported, spin);
+                }
+            }
+        }
+    }
+
+    /// `get` on a ring, as [`ring_put`](Self::ring_put).
+    pub(super) fn ring_get(
+        &self,
+        ring: &Ring<T>,
+        deadline: Option<Instant>,
+        reported: &mut bool,
+    ) -> Result<T, GetError> {
+        let mut spin = SpinWait::new();
+        loop {
+            if let Some(item) = ring.try_pop() {
+                self.wake(&self.sleepy_putters, &self.not_full);
+                return Ok(item);
+            }
+            if ring.is_closed() || !spin.will_spin() || passed(deadline) {
+                return self.get_reported(deadline, reported, spin);
+            }
+            spin.spin();
+        }
+    }
+
+    /// After a lock-free put or get: wakes one thread announced in `sleepy`
+    /// as parking (or about to) on `queue`, if any.
+    #[inline]
+    fn wake(&self, sleepy: &AtomicUsize, queue: &lockstep_sync::wait_queue::WaitQueue) {
+        // Relaxed: the ring's RMWs order it (see the module docs).
+        if sleepy.load(Relaxed) > 0 {
+            let _held: Held<'_, T, S> = self.hold();
+            queue.notify(&self.lock, 1);
+        }
+    }
+}
+
+/// Whether `deadline` has passed (a `try_` call's has, always).
+fn passed(deadline: Option<Instant>) -> bool {
+    deadline.is_some_and(|deadline| Instant::now() >= deadline)
+}

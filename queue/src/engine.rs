@@ -1,7 +1,9 @@
 //! The queue machinery shared by every discipline: Python's `queue.Queue`
 //! algorithm (one lock, three condition variables: `not_empty`, `not_full`,
 //! `all_tasks_done`) on lockstep's `RawLock` and the shim's one
-//! `WaitQueue`, waking only when someone waits.
+//! `WaitQueue`, waking only when someone waits. A bounded FIFO queue
+//! keeps its items in a lock-free ring instead, and takes the lock only
+//! to wait or wake (`engine/lane.rs`; issue 14).
 
 use crate::ring::{Refused, Ring};
 use crate::store::Store;
@@ -10,14 +12,17 @@ use lockstep_lock::RawLock;
 use lockstep_sync::SpinWait;
 use lockstep_sync::atomic::AtomicUsize as ShimAtomicUsize;
 use lockstep_sync::cell::UnsafeCell;
-use lockstep_sync::trace;
 use lockstep_sync::wait_queue::{WaitQueue, Wake};
 use std::marker::PhantomData;
 // A std atomic, not the shim's: see `Core::len_hint`.
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::AtomicUsize;
 use std::time::Instant;
 
+mod held;
 mod lane;
+mod traced;
+
+use held::Held;
 
 /// The largest `maxsize` for which a FIFO queue keeps its items in a
 /// lock-free [`Ring`] (allocated whole at creation); a larger one keeps
@@ -52,7 +57,10 @@ impl<S> State<S> {
 /// a notify under the lock too (it moves the waiter onto the lock's queue,
 /// so it wakes as the lock is released), so no wake-up is lost; items only
 /// ever move under the lock, so none is lost or duplicated, whichever way
-/// a timeout races a wake-up.
+/// a timeout races a wake-up. The exception is the ring (`lane.rs` says
+/// how its lock-free moves keep both promises): there a slot's stamp hands
+/// each item over exactly once, and a waiter announces itself before its
+/// last look.
 ///
 /// Deadlines are `Option<Instant>` (`None`: wait forever); a call that
 /// must not wait (`put_nowait`) passes one that has always passed
@@ -124,33 +132,6 @@ impl<T, S: Store<T>> Core<T, S> {
 
     pub(crate) fn name(&self) -> Option<&'static str> {
         self.name
-    }
-
-    /// Reports to the `trace` feature that `call` must wait, once per
-    /// call (not per wake-up), if the queue is named, and notes in
-    /// `reported` that it did, for [`Self::traced_end`]. Called with the
-    /// queue's lock held (that is where the wait begins), which lengthens
-    /// the hold only while a subscriber listens. Empty with the feature off.
-    #[inline]
-    fn traced_wait(&self, call: &'static str, reported: &mut bool) {
-        if let Some(name) = self.name.filter(|_| !*reported) {
-            trace::blocked(self.key(), name, call);
-            *reported = true;
-        }
-    }
-
-    /// How a reported wait of `call` ended: `woken` if it got what it
-    /// waited for, else it timed out or the queue shut down.
-    #[inline]
-    fn traced_end(&self, call: &'static str, reported: bool, woken: bool) {
-        if let Some(name) = self.name.filter(|_| reported) {
-            trace::unblocked(self.key(), name, call, woken);
-        }
-    }
-
-    /// The queue's id in the trace: its address.
-    fn key(&self) -> usize {
-        self as *const Self as usize
     }
 
     pub(crate) fn put(&self, item: T, deadline: Option<Instant>) -> Result<(), PutError<T>> {
@@ -409,82 +390,5 @@ impl<T, S: Store<T>> Core<T, S> {
     fn hold(&self) -> Held<'_, T, S> {
         self.lock.acquire();
         Held { core: self }
-    }
-}
-
-/// The queue's lock, held; released on drop (also during a panic, e.g. in
-/// an item's `Ord`), so the queue never poisons.
-struct Held<'a, T, S> {
-    core: &'a Core<T, S>,
-}
-
-impl<T, S: Store<T>> Held<'_, T, S> {
-    fn state<R>(&mut self, f: impl FnOnce(&mut State<S>) -> R) -> R {
-        // SAFETY: we hold the lock, and `&mut self` keeps this the only
-        // reference to the state for the call.
-        self.core.state.with_mut(|state| f(unsafe { &mut *state }))
-    }
-
-    /// Stores the item count in `len_hint`, for spinning waiters.
-    fn publish_len(&mut self) {
-        let len = self.state(|s| s.items.len());
-        // Relaxed: a hint; whoever acts on it re-checks under the lock.
-        self.core.len_hint.store(len, Relaxed);
-    }
-
-    /// Waits on `queue` until notified or `deadline`, with the lock held
-    /// again on return; calls `waits` first unless the deadline has passed
-    /// (a `try_` call never waits, so it is never traced as waiting).
-    /// `TimedOut` when the deadline has passed (then the
-    /// caller looks once more and gives up, as Python does); `Notified`
-    /// means "look again".
-    ///
-    /// Before the first park, while a counterpart may be running on
-    /// another core, or be runnable and need ours, the waiter lets go of the
-    /// lock and spins, then yields (`SpinWait`: 3 spins, 7 yields), watching
-    /// `len_hint` without the lock, and takes the lock back to look again as
-    /// soon as the count moves or the rounds are spent; it parks only after
-    /// that. The first version re-took the lock after every round, so idle
-    /// workers of a `ThreadPoolExecutor` kept taking the lock the submitter
-    /// needed to put (in issue 11's 100k-task profile the submitter spent 5%
-    /// in the lock's slow path); the change measured neutral to slightly
-    /// better there, and neutral on issue 14's rows. Measured on those, the
-    /// policy mattered more than where to spin: a longer spin before the
-    /// yields (crossbeam's `snooze`) was 2-3x slower with 8 producers and 8
-    /// consumers on 2 cores, spinning without yields 10x slower; yields hand
-    /// the core to the counterpart. Never spins under loom.
-    fn wait(
-        &mut self,
-        queue: &WaitQueue,
-        deadline: Option<Instant>,
-        spin: &mut SpinWait,
-        waits: impl FnOnce(),
-    ) -> Wake {
-        if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
-            return Wake::TimedOut;
-        }
-        waits();
-        let lock = &self.core.lock;
-        if spin.will_spin() {
-            let hint = &self.core.len_hint;
-            // Relaxed: only tells when to look again.
-            let seen = hint.load(Relaxed);
-            let _ = lock.release();
-            spin.spin();
-            // Relaxed: as above.
-            while hint.load(Relaxed) == seen && spin.will_spin() {
-                spin.spin();
-            }
-            lock.acquire();
-            return Wake::Notified;
-        }
-        // `None` only if the lock were not held, and we hold it.
-        queue.wait(lock, deadline).unwrap_or(Wake::TimedOut)
-    }
-}
-
-impl<T, S> Drop for Held<'_, T, S> {
-    fn drop(&mut self) {
-        let _ = self.core.lock.release();
     }
 }

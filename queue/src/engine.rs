@@ -78,7 +78,11 @@ pub(crate) struct Core<T, S> {
     tracks_tasks: bool,
     /// A bounded FIFO queue's items, moved without the lock (`lane.rs`);
     /// `None` for the other queues, which keep them in `State::items`.
-    ring: Option<Ring<T>>,
+    /// Boxed: its counters are cache-line aligned, which would otherwise
+    /// align (and spread out) the whole `Core`, and the locked queues'
+    /// lock and state would no longer share a line (their put+get under
+    /// contention measured 10% slower).
+    ring: Option<Box<Ring<T>>>,
     /// Getters and putters that have announced they are about to park on
     /// `not_empty`/`not_full` while the ring is live (changed under the
     /// lock, read without it by lock-free puts and gets, which then take
@@ -105,7 +109,7 @@ unsafe impl<T: Send, S: Send> Sync for Core<T, S> {}
 
 impl<T, S: Store<T>> Core<T, S> {
     pub(crate) fn new(maxsize: usize, tracks_tasks: bool, name: Option<&'static str>) -> Self {
-        let ring = (S::FIFO && (1..=RING_MAX).contains(&maxsize)).then(|| Ring::new(maxsize));
+        let ring = (S::FIFO && (1..=RING_MAX).contains(&maxsize)).then(|| Box::new(Ring::new(maxsize)));
         let state = State {
             items: S::with_capacity(if ring.is_some() { 0 } else { maxsize.min(1024) }),
             maxsize,
@@ -136,7 +140,8 @@ impl<T, S: Store<T>> Core<T, S> {
 
     pub(crate) fn put(&self, item: T, deadline: Option<Instant>) -> Result<(), PutError<T>> {
         let mut reported = false;
-        let put = match &self.ring {
+        // `S::FIFO` first: a constant, so the other queues' code has no ring path.
+        let put = match self.ring.as_deref().filter(|_| S::FIFO) {
             Some(ring) => self.ring_put(ring, item, deadline, &mut reported),
             None => self.put_reported(item, deadline, &mut reported, SpinWait::new()),
         };
@@ -222,18 +227,19 @@ impl<T, S: Store<T>> Core<T, S> {
 
     /// The ring, if the items live in it and it takes puts.
     fn live_ring(&self, held: &mut Held<'_, T, S>) -> Option<&Ring<T>> {
-        self.ring.as_ref().filter(|ring| held.state(|s| s.ring_live) && !ring.is_closed())
+        self.ring.as_deref().filter(|ring| held.state(|s| s.ring_live) && !ring.is_closed())
     }
 
     /// Puts not yet matched by a `task_done` (or dropped by a shutdown).
     fn unfinished(&self, held: &mut Held<'_, T, S>) -> usize {
-        let ring_puts = if self.tracks_tasks { self.ring.as_ref().map_or(0, Ring::claims) } else { 0 };
+        let ring_puts =
+            if self.tracks_tasks { self.ring.as_ref().map_or(0, |ring| ring.claims()) } else { 0 };
         held.state(|s| s.puts + ring_puts - s.done)
     }
 
     pub(crate) fn get(&self, deadline: Option<Instant>) -> Result<T, GetError> {
         let mut reported = false;
-        let got = match &self.ring {
+        let got = match self.ring.as_deref().filter(|_| S::FIFO) {
             Some(ring) => self.ring_get(ring, deadline, &mut reported),
             None => self.get_reported(deadline, &mut reported, SpinWait::new()),
         };
@@ -365,7 +371,7 @@ impl<T, S: Store<T>> Core<T, S> {
     /// Items queued: in the store, and (exact only when no lock-free put
     /// or get runs) in the ring.
     fn len(&self, held: &mut Held<'_, T, S>) -> usize {
-        held.state(|s| s.items.len()) + self.ring.as_ref().map_or(0, Ring::len)
+        held.state(|s| s.items.len()) + self.ring.as_ref().map_or(0, |ring| ring.len())
     }
 
     pub(crate) fn full(&self) -> bool {

@@ -17,10 +17,10 @@
 //! that a getter who finds its slot claimed but not yet filled waits for
 //! the putter, a few instructions from done (as crossbeam's does).
 
+use lockstep_sync::Backoff;
 use lockstep_sync::atomic::AtomicUsize;
 use lockstep_sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
 use lockstep_sync::cell::UnsafeCell;
-use lockstep_sync::{Backoff, yield_now};
 use std::mem::MaybeUninit;
 
 /// Set in `tail` once the ring takes no more puts (the queue shut down,
@@ -139,8 +139,11 @@ impl<T> Ring<T> {
                 // engine re-checks with an RMW before it parks.)
                 return Err(Refused::Full(item));
             } else {
-                // Its getter has claimed it and is reading it.
-                yield_now();
+                // Its getter has claimed it and is reading it: nanoseconds,
+                // unless it was preempted (then `snooze` yields to it). A
+                // plain yield here cost 20-40k context switches per 1M
+                // items with 8 threads on 2 cores.
+                backoff.snooze();
                 // Relaxed: as above.
                 tail = self.tail.0.load(Relaxed);
             }
@@ -186,8 +189,8 @@ impl<T> Ring<T> {
                 // `head`; the engine re-checks with an RMW before it parks.)
                 return None;
             } else {
-                // Claimed by a putter that has not filled it yet.
-                yield_now();
+                // Claimed by a putter that has not filled it yet: as above.
+                backoff.snooze();
                 // Relaxed: as above.
                 head = self.head.0.load(Relaxed);
             }

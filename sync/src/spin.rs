@@ -100,6 +100,25 @@ impl Backoff {
         #[cfg(not(any(loom, shuttle)))]
         self.inner.spin();
     }
+
+    /// For waiting on another thread a few instructions from done (not
+    /// for a lost race): spins as [`spin`](Self::spin) does for the first
+    /// 7 calls, then yields (crossbeam's `Backoff::snooze`). Under loom or
+    /// shuttle it yields, so the model runs the thread waited for.
+    ///
+    /// ```
+    /// let backoff = lockstep_sync::Backoff::new();
+    /// for _ in 0..10 {
+    ///     backoff.snooze();
+    /// }
+    /// ```
+    #[inline]
+    pub fn snooze(&self) {
+        #[cfg(not(any(loom, shuttle)))]
+        self.inner.snooze();
+        #[cfg(any(loom, shuttle))]
+        yield_now();
+    }
 }
 
 /// Lets another thread run, for a wait that cannot park because the thread

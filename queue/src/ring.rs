@@ -98,7 +98,51 @@ impl<T> Ring<T> {
     }
 
     /// Adds `item` unless the ring is full or closed. Never waits.
+    ///
+    /// The first attempt is inlined into the caller, the rest is not: as
+    /// one function, called, an uncontended put+get took 17 ns, against
+    /// 11 ns for the one-lock queue it replaced.
+    #[inline(always)]
     pub(crate) fn try_push(&self, item: T) -> Result<(), Refused<T>> {
+        // Relaxed: a stale value fails the claim below and is re-read.
+        let tail = self.tail.0.load(Relaxed);
+        let slot = self.slot(tail);
+        // Orderings: as in `try_push_contended`.
+        if tail & CLOSED == 0
+            && slot.stamp.load(Acquire) == 2 * tail
+            && self.tail.0.compare_exchange_weak(tail, tail + 1, Acquire, Relaxed).is_ok()
+        {
+            self.fill(slot, tail, item);
+            return Ok(());
+        }
+        self.try_push_contended(item)
+    }
+
+    /// Writes `item` into `slot`, claimed at position `tail`, and stamps it.
+    #[inline(always)]
+    fn fill(&self, slot: &Slot<T>, tail: usize, item: T) {
+        // SAFETY: claiming `tail` made this slot ours until we stamp it: no
+        // other putter claims the position, and no getter reads before the
+        // stamp.
+        slot.item.with_mut(|cell| unsafe { (*cell).write(item) });
+        // Release: the getter that sees the stamp sees the item.
+        slot.stamp.store(2 * tail + 1, Release);
+    }
+
+    /// Takes `slot`'s item, claimed at position `head`, and frees the slot.
+    #[inline(always)]
+    fn empty(&self, slot: &Slot<T>, head: usize) -> T {
+        // SAFETY: claiming `head` made this filled slot ours until we stamp
+        // it: its putter is done (the stamp) and no other getter claims the
+        // position.
+        let item = slot.item.with(|cell| unsafe { (*cell).assume_init_read() });
+        // Release: the next lap's putter overwrites only after our read.
+        slot.stamp.store(2 * (head + self.cap()), Release);
+        item
+    }
+
+    #[inline(never)]
+    fn try_push_contended(&self, item: T) -> Result<(), Refused<T>> {
         let backoff = Backoff::new();
         // Relaxed: a stale value fails the claim below and is re-read.
         let mut tail = self.tail.0.load(Relaxed);
@@ -116,12 +160,7 @@ impl<T> Ring<T> {
                 // getters, after this, sees the announcement.
                 match self.tail.0.compare_exchange_weak(tail, tail + 1, Acquire, Relaxed) {
                     Ok(_) => {
-                        // SAFETY: claiming `tail` made this slot ours until
-                        // we stamp it: no other putter claims the position,
-                        // and no getter reads before the stamp.
-                        slot.item.with_mut(|cell| unsafe { (*cell).write(item) });
-                        // Release: the getter that sees the stamp sees the item.
-                        slot.stamp.store(2 * tail + 1, Release);
+                        self.fill(slot, tail, item);
                         return Ok(());
                     }
                     Err(now) => {
@@ -151,8 +190,24 @@ impl<T> Ring<T> {
     }
 
     /// Takes the oldest item, or `None` if there is none. Waits only for a
-    /// putter that has claimed the next slot and not yet filled it.
+    /// putter that has claimed the next slot and not yet filled it. Its
+    /// first attempt is inlined, as `try_push`'s.
+    #[inline(always)]
     pub(crate) fn try_pop(&self) -> Option<T> {
+        // Relaxed: a stale value fails the claim below and is re-read.
+        let head = self.head.0.load(Relaxed);
+        let slot = self.slot(head);
+        // Orderings: as in `try_pop_contended`.
+        if slot.stamp.load(Acquire) == 2 * head + 1
+            && self.head.0.compare_exchange_weak(head, head + 1, Acquire, Relaxed).is_ok()
+        {
+            return Some(self.empty(slot, head));
+        }
+        self.try_pop_contended()
+    }
+
+    #[inline(never)]
+    fn try_pop_contended(&self) -> Option<T> {
         let backoff = Backoff::new();
         // Relaxed: a stale value fails the claim below and is re-read.
         let mut head = self.head.0.load(Relaxed);
@@ -164,16 +219,7 @@ impl<T> Ring<T> {
                 // Acquire on success: as in `try_push`, for putters about to
                 // park (`sync_takes`).
                 match self.head.0.compare_exchange_weak(head, head + 1, Acquire, Relaxed) {
-                    Ok(_) => {
-                        // SAFETY: claiming `head` made this filled slot ours
-                        // until we stamp it: its putter is done (the stamp)
-                        // and no other getter claims the position.
-                        let item = slot.item.with(|cell| unsafe { (*cell).assume_init_read() });
-                        // Release: the next lap's putter overwrites only
-                        // after our read.
-                        slot.stamp.store(2 * (head + self.cap()), Release);
-                        return Some(item);
-                    }
+                    Ok(_) => return Some(self.empty(slot, head)),
                     Err(now) => {
                         head = now;
                         backoff.spin();

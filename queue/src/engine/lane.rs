@@ -48,6 +48,7 @@ impl<T, S: Store<T>> Core<T, S> {
     /// `put` on a ring: lock-free while there is room. A full ring is
     /// tried again while `SpinWait` spins and yields (the same schedule as
     /// the locked path); then the locked path parks.
+    #[inline]
     pub(super) fn ring_put(
         &self,
         ring: &Ring<T>,
@@ -74,6 +75,7 @@ impl<T, S: Store<T>> Core<T, S> {
     }
 
     /// `get` on a ring, as [`ring_put`](Self::ring_put).
+    #[inline]
     pub(super) fn ring_get(
         &self,
         ring: &Ring<T>,

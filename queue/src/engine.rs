@@ -29,6 +29,17 @@ use held::Held;
 /// them in its `Store`, which grows as needed.
 const RING_MAX: usize = 4096;
 
+/// ... and the most a ring may take up (its slots: the item and a stamp
+/// each), so a `Queue(4096)` of large items does not claim megabytes it
+/// may never use.
+const RING_MAX_BYTES: usize = 1 << 20;
+
+/// Whether a queue of `maxsize` items of type `T` gets a ring.
+fn wants_ring<T>(maxsize: usize) -> bool {
+    let slot = size_of::<T>() + size_of::<usize>();
+    (1..=RING_MAX).contains(&maxsize) && maxsize * slot <= RING_MAX_BYTES
+}
+
 /// What the lock protects.
 struct State<S> {
     /// The items, unless the ring holds them (`ring_live`).
@@ -109,7 +120,7 @@ unsafe impl<T: Send, S: Send> Sync for Core<T, S> {}
 
 impl<T, S: Store<T>> Core<T, S> {
     pub(crate) fn new(maxsize: usize, tracks_tasks: bool, name: Option<&'static str>) -> Self {
-        let ring = (S::FIFO && (1..=RING_MAX).contains(&maxsize)).then(|| Box::new(Ring::new(maxsize)));
+        let ring = (S::FIFO && wants_ring::<T>(maxsize)).then(|| Box::new(Ring::new(maxsize)));
         let state = State {
             items: S::with_capacity(if ring.is_some() { 0 } else { maxsize.min(1024) }),
             maxsize,

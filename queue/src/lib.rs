@@ -5,7 +5,7 @@
 //! The three bounded queues are one generic type, [`BaseQueue`] (Python's
 //! algorithm of one lock and three condition variables), over the
 //! [`Store`] that decides the order items leave in. A `Queue` with a
-//! `maxsize` from 1 to 4096 keeps its items in a lock-free ring instead:
+//! `maxsize` from 1 to 4096 (and at most 1 MiB of items) keeps its items in a lock-free ring instead:
 //! its puts and gets take no lock unless they must wait or wake a waiter
 //! (a `set_maxsize` moves the items into the store for good). A failed put hands its item back in the
 //! error, so nothing is ever lost or duplicated, also when a timeout races

@@ -280,9 +280,10 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// Changes the bound (0: unbounded); waiting putters re-check.
     /// Python: assigning `queue.maxsize`.
     ///
-    /// A `Queue` created with a `maxsize` from 1 to 4096 keeps its items in
-    /// a lock-free ring of that size; the first call moves them under the
-    /// lock for good, so puts and gets lock from then on.
+    /// A `Queue` created with a `maxsize` from 1 to 4096 (and at most 1 MiB
+    /// of items) keeps its items in a lock-free ring of that size; the
+    /// first call moves them under the lock for good, so puts and gets
+    /// lock from then on.
     ///
     /// ```
     /// let queue = lockstep_queue::Queue::new(1);

@@ -90,7 +90,7 @@ pub mod trace;
 pub mod wait_queue;
 
 pub use error::ReleaseError;
-pub use spin::{Backoff, SpinWait, yield_now};
+pub use spin::{Backoff, SpinWait};
 
 /// Atomic types and `Ordering`: std's, loom's (unchanged on the plain leg,
 /// every access an RMW on the `loom_rmw` leg) or shuttle's.

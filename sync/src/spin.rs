@@ -29,6 +29,22 @@ impl SpinWait {
         SpinWait::default()
     }
 
+    /// A spinner with its rounds used up, for a caller that has already
+    /// spun its own way (the queue's ring): [`will_spin`](Self::will_spin)
+    /// is `false`.
+    ///
+    /// ```
+    /// assert!(!lockstep_sync::SpinWait::spent().will_spin());
+    /// ```
+    pub fn spent() -> SpinWait {
+        SpinWait {
+            #[cfg(not(any(loom, shuttle)))]
+            inner: parking_lot_core::SpinWait::new(),
+            #[cfg(not(any(loom, shuttle)))]
+            rounds: 10,
+        }
+    }
+
     /// Spins once more and returns `true`, or returns `false` when the caller
     /// should stop spinning and park.
     #[inline]
@@ -119,22 +135,35 @@ impl Backoff {
         #[cfg(any(loom, shuttle))]
         yield_now();
     }
+
+    /// Whether [`snooze`](Self::snooze) has run its course (crossbeam's
+    /// `is_completed`: 7 spins and 4 yields), so the caller should park.
+    /// Always `true` under loom or shuttle: there the caller parks at once.
+    ///
+    /// ```
+    /// let backoff = lockstep_sync::Backoff::new();
+    /// let mut snoozes = 0;
+    /// while !backoff.is_completed() {
+    ///     backoff.snooze();
+    ///     snoozes += 1;
+    /// }
+    /// assert!(snoozes <= 11);
+    /// ```
+    #[inline]
+    pub fn is_completed(&self) -> bool {
+        #[cfg(not(any(loom, shuttle)))]
+        return self.inner.is_completed();
+        #[cfg(any(loom, shuttle))]
+        return true;
+    }
 }
 
-/// Lets another thread run, for a wait that cannot park because the thread
-/// it waits for is a few instructions from done (a queue slot whose putter
-/// has claimed it and not yet filled it). Under loom or shuttle, their
-/// `yield_now`, so the model schedules that thread next.
-///
-/// ```
-/// lockstep_sync::yield_now();
-/// ```
-#[inline]
-pub fn yield_now() {
+/// Lets another thread run: under loom or shuttle, their `yield_now`, so
+/// the model schedules the thread a [`Backoff::snooze`] waits for.
+#[cfg(any(loom, shuttle))]
+fn yield_now() {
     #[cfg(loom)]
     loom::thread::yield_now();
     #[cfg(all(shuttle, not(loom)))]
     shuttle::thread::yield_now();
-    #[cfg(not(any(loom, shuttle)))]
-    std::thread::yield_now();
 }

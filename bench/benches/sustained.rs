@@ -26,7 +26,7 @@
 //! `cargo bench -p lockstep-bench --bench sustained -- --runs 5` (about a
 //! minute on 2 cores; `--only sem|queue|pq` runs one scenario, `--threads
 //! 4,8` only those thread or producer counts, `--alone` lockstep only, for
-//! a profiler). Run it with
+//! a profiler, `--rounds` every round's time as well). Run it with
 //! nothing else on the machine: two cores shared with a build measure the
 //! build.
 

@@ -189,18 +189,10 @@ impl<T, S: Store<T>> Core<T, S> {
                 return Err(PutError::Full(item));
             }
             let waits = || self.traced_wait("put", reported);
-            timed_out = match self.live_ring(&mut held) {
-                Some(ring) => {
-                    let announced = lane::Announced::new(&self.sleepy_putters);
-                    if ring.sync_has_room() {
-                        continue;
-                    }
-                    let wake = held.wait(&self.not_full, deadline, &mut spin, waits);
-                    drop(announced);
-                    wake
-                }
-                None => held.wait(&self.not_full, deadline, &mut spin, waits),
-            } == Wake::TimedOut;
+            match self.wait_for(&mut held, self.putters(), deadline, &mut spin, waits) {
+                Some(wake) => timed_out = wake == Wake::TimedOut,
+                None => continue,
+            }
         }
     }
 
@@ -281,18 +273,10 @@ impl<T, S: Store<T>> Core<T, S> {
                 return Err(GetError::Empty);
             }
             let waits = || self.traced_wait("get", reported);
-            timed_out = match self.live_ring(&mut held) {
-                Some(ring) => {
-                    let announced = lane::Announced::new(&self.sleepy_getters);
-                    if ring.sync_has_item() {
-                        continue;
-                    }
-                    let wake = held.wait(&self.not_empty, deadline, &mut spin, waits);
-                    drop(announced);
-                    wake
-                }
-                None => held.wait(&self.not_empty, deadline, &mut spin, waits),
-            } == Wake::TimedOut;
+            match self.wait_for(&mut held, self.getters(), deadline, &mut spin, waits) {
+                Some(wake) => timed_out = wake == Wake::TimedOut,
+                None => continue,
+            }
         }
     }
 

@@ -22,15 +22,25 @@ use crate::store::Store;
 use crate::{GetError, PutError};
 use lockstep_sync::atomic::AtomicUsize;
 use lockstep_sync::atomic::Ordering::Relaxed;
+use lockstep_sync::wait_queue::{WaitQueue, Wake};
 use lockstep_sync::{Backoff, SpinWait};
 use std::time::Instant;
 
 /// A getter or putter counted as about to park, for as long as it lives.
-pub(super) struct Announced<'a>(&'a AtomicUsize);
+struct Announced<'a>(&'a AtomicUsize);
+
+/// Which side of the queue waits: getters (`not_empty`, `sleepy_getters`,
+/// and whether an item came) or putters (`not_full`, ...).
+pub(super) struct Side<'a, T> {
+    queue: &'a WaitQueue,
+    sleepy: &'a AtomicUsize,
+    /// The last look, an RMW on the counter the other side moves.
+    ready: fn(&Ring<T>) -> bool,
+}
 
 impl<'a> Announced<'a> {
     /// Counts one more; called with the queue's lock held.
-    pub(super) fn new(sleepy: &'a AtomicUsize) -> Self {
+    fn new(sleepy: &'a AtomicUsize) -> Self {
         // Relaxed: ordered before the ring RMW that follows (see above).
         sleepy.fetch_add(1, Relaxed);
         Announced(sleepy)
@@ -109,10 +119,39 @@ impl<T, S: Store<T>> Core<T, S> {
         }
     }
 
+    pub(super) fn putters(&self) -> Side<'_, T> {
+        Side { queue: &self.not_full, sleepy: &self.sleepy_putters, ready: Ring::sync_has_room }
+    }
+
+    pub(super) fn getters(&self) -> Side<'_, T> {
+        Side { queue: &self.not_empty, sleepy: &self.sleepy_getters, ready: Ring::sync_has_item }
+    }
+
+    /// The locked path's wait on `side`'s queue, with the lock held. With
+    /// the ring live it first announces the waiter and looks once more
+    /// (see the module docs); `None`: what it waits for came, look again.
+    pub(super) fn wait_for(
+        &self,
+        held: &mut Held<'_, T, S>,
+        side: Side<'_, T>,
+        deadline: Option<Instant>,
+        spin: &mut SpinWait,
+        waits: impl FnOnce(),
+    ) -> Option<Wake> {
+        let Some(ring) = self.live_ring(held) else {
+            return Some(held.wait(side.queue, deadline, spin, waits));
+        };
+        let _announced = Announced::new(side.sleepy);
+        if (side.ready)(ring) {
+            return None;
+        }
+        Some(held.wait(side.queue, deadline, spin, waits))
+    }
+
     /// After a lock-free put or get: wakes one thread announced in `sleepy`
     /// as parking (or about to) on `queue`, if any.
     #[inline]
-    fn wake(&self, sleepy: &AtomicUsize, queue: &lockstep_sync::wait_queue::WaitQueue) {
+    fn wake(&self, sleepy: &AtomicUsize, queue: &WaitQueue) {
         // Relaxed: the ring's RMWs order it (see the module docs).
         if sleepy.load(Relaxed) > 0 {
             let _held: Held<'_, T, S> = self.hold();

@@ -220,7 +220,7 @@ impl<T, S: Store<T>> Core<T, S> {
     /// Takes the next item, if any, under the lock.
     fn take(&self, held: &mut Held<'_, T, S>) -> Option<T> {
         // Once shut down the ring is closed but still holds what was put.
-        if let Some(ring) = self.ring.as_ref().filter(|_| held.state(|s| s.ring_live)) {
+        if let Some(ring) = self.ring_items(held) {
             return ring.try_pop();
         }
         let item = held.state(|s| s.items.pop())?;
@@ -228,9 +228,15 @@ impl<T, S: Store<T>> Core<T, S> {
         Some(item)
     }
 
+    /// The ring, if the items live in it (also once it is closed by a
+    /// shutdown: it still holds what was put).
+    fn ring_items(&self, held: &mut Held<'_, T, S>) -> Option<&Ring<T>> {
+        self.ring.as_deref().filter(|_| held.state(|s| s.ring_live))
+    }
+
     /// The ring, if the items live in it and it takes puts.
     fn live_ring(&self, held: &mut Held<'_, T, S>) -> Option<&Ring<T>> {
-        self.ring.as_deref().filter(|ring| held.state(|s| s.ring_live) && !ring.is_closed())
+        self.ring_items(held).filter(|ring| !ring.is_closed())
     }
 
     /// Puts not yet matched by a `task_done` (or dropped by a shutdown).
@@ -331,7 +337,7 @@ impl<T, S: Store<T>> Core<T, S> {
         // The ring's size is fixed: its items move into the store for good,
         // in order (lock-free puts and gets, refused by the closed ring or
         // finding it empty, come here after us).
-        if let Some(ring) = self.ring.as_ref().filter(|_| held.state(|s| s.ring_live)) {
+        if let Some(ring) = self.ring_items(&mut held) {
             if !held.state(|s| s.is_shutdown) {
                 ring.close();
             }
@@ -351,7 +357,7 @@ impl<T, S: Store<T>> Core<T, S> {
     /// Every queued item, taken out for an immediate shutdown.
     fn drain(&self, held: &mut Held<'_, T, S>) -> Vec<T> {
         let mut dropped = held.state(|s| s.items.drain_all());
-        if let Some(ring) = self.ring.as_ref().filter(|_| held.state(|s| s.ring_live)) {
+        if let Some(ring) = self.ring_items(held) {
             // Closed: this ends once every claimed position is taken.
             dropped.extend(std::iter::from_fn(|| ring.try_pop()));
         }

@@ -172,10 +172,11 @@ impl<T> Ring<T> {
                 // Our `tail` is stale: others have claimed past it.
                 // Relaxed: as above.
                 tail = self.tail.0.load(Relaxed);
-            } else if self.head.0.load(Relaxed).wrapping_add(self.cap()) == tail {
+            } else if tail.wrapping_sub(self.head.0.load(Relaxed)) as isize >= self.cap() as isize {
                 // The last lap's item is still here, unclaimed: full.
-                // (Relaxed: a stale `head` only says full too early; the
-                // engine re-checks with an RMW before it parks.)
+                // (Relaxed: a stale `head` only says full too early, even
+                // further behind than a lap; the engine re-checks with an
+                // RMW before it parks.)
                 return Err(Refused::Full(item));
             } else {
                 // Its getter has claimed it and is reading it: nanoseconds,
@@ -216,8 +217,8 @@ impl<T> Ring<T> {
             // Acquire: see the item its putter wrote before stamping.
             let stamp = slot.stamp.load(Acquire);
             if stamp == 2 * head + 1 {
-                // Acquire on success: as in `try_push`, for putters about to
-                // park (`sync_takes`).
+                // Acquire on success: as in `try_push_contended`, for
+                // putters about to park (`sync_has_room`).
                 match self.head.0.compare_exchange_weak(head, head + 1, Acquire, Relaxed) {
                     Ok(_) => return Some(self.empty(slot, head)),
                     Err(now) => {

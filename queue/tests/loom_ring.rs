@@ -16,14 +16,20 @@ use loom::sync::Arc;
 use loom::thread;
 use loom_model::{Bound, check, check_bounded};
 
+/// Runs `f` on a thread of its own with a handle to the same queue.
+fn on<R: 'static>(
+    queue: &Arc<Queue<i32>>,
+    f: impl FnOnce(&Queue<i32>) -> R + 'static,
+) -> thread::JoinHandle<R> {
+    let queue = queue.clone();
+    thread::spawn(move || f(&queue))
+}
+
 #[test]
 fn lock_free_put_wakes_a_parking_get() {
     check(|| {
         let queue = Arc::new(Queue::new(1));
-        let getter = {
-            let queue = queue.clone();
-            thread::spawn(move || queue.get())
-        };
+        let getter = on(&queue, move |queue| queue.get());
         queue.put(1).unwrap();
         assert_eq!(getter.join().unwrap(), Ok(1));
         assert_eq!((queue.qsize(), queue.unfinished_tasks()), (0, 1));
@@ -35,10 +41,7 @@ fn lock_free_get_wakes_a_parking_put() {
     check(|| {
         let queue = Arc::new(Queue::new(1));
         queue.put(1).unwrap();
-        let putter = {
-            let queue = queue.clone();
-            thread::spawn(move || queue.put(2))
-        };
+        let putter = on(&queue, move |queue| queue.put(2));
         assert_eq!(queue.get(), Ok(1));
         putter.join().unwrap().unwrap();
         assert_eq!(queue.try_get(), Ok(2));
@@ -51,12 +54,7 @@ fn lock_free_get_wakes_a_parking_put() {
 fn two_lock_free_putters_one_getter_keep_every_item_once() {
     check_bounded(Bound { plain: Some(2), rmw: Some(2) }, || {
         let queue = Arc::new(Queue::new(1));
-        let putters: Vec<_> = (1..=2)
-            .map(|item| {
-                let queue = queue.clone();
-                thread::spawn(move || queue.put(item).unwrap())
-            })
-            .collect();
+        let putters: Vec<_> = (1..=2).map(|item| on(&queue, move |queue| queue.put(item).unwrap())).collect();
         let mut got = [queue.get().unwrap(), queue.get().unwrap()];
         putters.into_iter().for_each(|p| p.join().unwrap());
         got.sort();
@@ -69,10 +67,7 @@ fn two_lock_free_putters_one_getter_keep_every_item_once() {
 fn immediate_shutdown_racing_a_lock_free_put_strands_nothing() {
     check(|| {
         let queue = Arc::new(Queue::new(2));
-        let putter = {
-            let queue = queue.clone();
-            thread::spawn(move || queue.put(1))
-        };
+        let putter = on(&queue, move |queue| queue.put(1));
         queue.shutdown(true);
         let put = putter.join().unwrap();
         // Refused, or in before the shutdown and dropped by it: either way
@@ -89,13 +84,10 @@ fn set_maxsize_racing_lock_free_puts_keeps_fifo_order() {
     check(|| {
         let queue = Arc::new(Queue::new(2));
         queue.put(1).unwrap();
-        let putter = {
-            let queue = queue.clone();
-            thread::spawn(move || {
-                queue.put(2).unwrap();
-                queue.put(3).unwrap();
-            })
-        };
+        let putter = on(&queue, move |queue| {
+            queue.put(2).unwrap();
+            queue.put(3).unwrap();
+        });
         // Moves the ring's items under the lock, while 2 and 3 arrive.
         queue.set_maxsize(3);
         let got = [queue.get(), queue.get(), queue.get()];
@@ -109,14 +101,11 @@ fn set_maxsize_racing_lock_free_puts_keeps_fifo_order() {
 fn task_done_after_a_lock_free_get_releases_join() {
     check(|| {
         let queue = Arc::new(Queue::new(1));
-        let worker = {
-            let queue = queue.clone();
-            thread::spawn(move || {
-                let item = queue.get().unwrap();
-                queue.task_done().unwrap();
-                item
-            })
-        };
+        let worker = on(&queue, move |queue| {
+            let item = queue.get().unwrap();
+            queue.task_done().unwrap();
+            item
+        });
         queue.put(5).unwrap();
         queue.join();
         assert_eq!(worker.join().unwrap(), 5);

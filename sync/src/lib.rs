@@ -237,6 +237,18 @@ pub fn passed() -> std::time::Instant {
     *FIRST_CALL.get_or_init(std::time::Instant::now)
 }
 
+/// Whether `deadline` has passed (`None`: it never does). The one test
+/// every wait makes before it waits.
+///
+/// ```
+/// assert!(lockstep_sync::expired(Some(lockstep_sync::passed())));
+/// assert!(!lockstep_sync::expired(None));
+/// ```
+#[inline]
+pub fn expired(deadline: Option<std::time::Instant>) -> bool {
+    deadline.is_some_and(|deadline| std::time::Instant::now() >= deadline)
+}
+
 /// Declares a constructor that is `const fn` in normal builds and a plain
 /// `fn` under loom, where every object must register with the running model
 /// (loom's atomics have no `const fn new`). One body, two signatures.

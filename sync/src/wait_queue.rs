@@ -134,7 +134,7 @@ impl WaitQueue {
         if !lock.is_owned() {
             return None;
         }
-        if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+        if crate::expired(deadline) {
             return Some(Wake::TimedOut);
         }
         // Relaxed: we hold the lock, which orders this before any notify.

@@ -56,7 +56,7 @@ impl<T, S: Store<T>> Held<'_, T, S> {
         spin: &mut SpinWait,
         waits: impl FnOnce(),
     ) -> Wake {
-        if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+        if lockstep_sync::expired(deadline) {
             return Wake::TimedOut;
         }
         waits();

@@ -23,7 +23,7 @@ use crate::{GetError, PutError};
 use lockstep_sync::atomic::AtomicUsize;
 use lockstep_sync::atomic::Ordering::Relaxed;
 use lockstep_sync::wait_queue::{WaitQueue, Wake};
-use lockstep_sync::{Backoff, SpinWait};
+use lockstep_sync::{Backoff, SpinWait, expired};
 use std::time::Instant;
 
 /// A getter or putter counted as about to park, for as long as it lives.
@@ -58,11 +58,11 @@ impl<T, S: Store<T>> Core<T, S> {
     /// `put` on a ring: lock-free while there is room. A full ring is
     /// tried again on crossbeam's back-off schedule (`Backoff::snooze`: 7
     /// rounds of spinning, 1 to 64 pauses, then 4 yields), then the locked
-    /// path parks. The one-lock queue's `SpinWait` (3 short spins, 7
-    /// yields) measured the same on an ordinary machine, but in one stretch
-    /// of the host's, when the yields were slow, the ring took 2-3x its
-    /// usual time while crossbeam took half of its own; crossbeam's
-    /// schedule makes the two wait alike.
+    /// path parks: the ring waits as the channel users would pick instead
+    /// waits. The one-lock queue's `SpinWait` (3 short spins, 7 yields)
+    /// measured the same here; neither helped in the host's rare bad
+    /// stretches, when the ring ran 2-3x its usual time while crossbeam
+    /// ran at half its own (issue 14's note).
     #[inline]
     pub(super) fn ring_put(
         &self,
@@ -78,7 +78,7 @@ impl<T, S: Store<T>> Core<T, S> {
                     self.wake(&self.sleepy_getters, &self.not_empty);
                     return Ok(());
                 }
-                Err(Refused::Full(back)) if !backoff.is_completed() && !passed(deadline) => {
+                Err(Refused::Full(back)) if !backoff.is_completed() && !expired(deadline) => {
                     item = back;
                     backoff.snooze();
                 }
@@ -112,7 +112,7 @@ impl<T, S: Store<T>> Core<T, S> {
             if ring.is_closed() {
                 return self.get_reported(deadline, reported, SpinWait::new());
             }
-            if backoff.is_completed() || passed(deadline) {
+            if backoff.is_completed() || expired(deadline) {
                 return self.get_reported(deadline, reported, SpinWait::spent());
             }
             backoff.snooze();
@@ -158,9 +158,4 @@ impl<T, S: Store<T>> Core<T, S> {
             queue.notify(&self.lock, 1);
         }
     }
-}
-
-/// Whether `deadline` has passed (a `try_` call's has, always).
-fn passed(deadline: Option<Instant>) -> bool {
-    deadline.is_some_and(|deadline| Instant::now() >= deadline)
 }

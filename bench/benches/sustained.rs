@@ -9,10 +9,12 @@
 //!   consumers get as many, against crossbeam's and flume's `bounded(64)`
 //!   and a `parking_lot::Mutex<VecDeque>` + two `Condvar`s queue. Every
 //!   contestant checks, untimed, that the consumers' sum is the producers'.
-//! - `PriorityQueue` with [`RESIDENT`] items resident: each thread does
-//!   put+get [`PQ_STEPS`] times, against a `parking_lot::Mutex<BinaryHeap>`
-//!   with `Condvar`s, of the same (item, insertion number) entry, and of
-//!   plain items (not stable: what the 1.2x target is against).
+//! - `PriorityQueue` with [`RESIDENT`] items resident: each thread takes
+//!   [`PQ_STEPS`] steps of a [`Workload`] ([`Tied`]: put its own value, then
+//!   get; [`Hold`]: get x, put x + random), against a
+//!   `parking_lot::Mutex<BinaryHeap>` with `Condvar`s, of the same (item,
+//!   insertion number) entry, and of plain items (not stable: what the
+//!   issue's 1.2x target is against).
 //!
 //! Prints, per row, the median of `--runs` interleaved timings per
 //! contestant, the ratio lockstep / each yardstick (the median of the
@@ -379,51 +381,112 @@ fn queues(runs: usize, counts: &[usize]) {
     }
 }
 
-fn priority(runs: usize, counts: &[usize]) {
-    println!("PriorityQueue, {RESIDENT} resident: put+get, {PQ_STEPS} per thread; {runs} rounds");
+/// The priority queues of the `PriorityQueue` rows, as a workload uses them.
+trait PriorityQueue: Sync {
+    fn put(&self, item: u64);
+    fn get(&self) -> u64;
+}
+
+impl PriorityQueue for lockstep::PriorityQueue<u64> {
+    fn put(&self, item: u64) {
+        lockstep::PriorityQueue::put(self, item).unwrap();
+    }
+    fn get(&self) -> u64 {
+        lockstep::PriorityQueue::get(self).unwrap()
+    }
+}
+
+impl<C: Container<Item = u64> + Send> PriorityQueue for PlQueue<C> {
+    fn put(&self, item: u64) {
+        PlQueue::put(self, item);
+    }
+    fn get(&self) -> u64 {
+        PlQueue::get(self)
+    }
+}
+
+/// A `PriorityQueue` row's workload: the items resident at the start, and
+/// one step of a thread (generic, so each queue's calls inline as a
+/// program's would).
+trait Workload {
+    const NAME: &'static str;
+    fn resident(i: u64) -> u64;
+    fn step<Q: PriorityQueue>(q: &Q, thread: usize);
+}
+
+/// Each thread puts its own one value, then gets: the queue fills with
+/// equal items (in steady state 469 of the 512 are the same value), so
+/// nearly every comparison is a tie that only the insertion number breaks.
+struct Tied;
+
+impl Workload for Tied {
+    const NAME: &'static str = "one value per thread (ties)";
+    fn resident(i: u64) -> u64 {
+        i * 7919 % 1000
+    }
+    fn step<Q: PriorityQueue>(q: &Q, thread: usize) {
+        q.put(thread as u64 * 131 % 1000);
+        q.get();
+    }
+}
+
+/// The classic "hold" model (a discrete-event simulation's): get the
+/// earliest item, put it back later by a random amount. Priorities are
+/// nearly all distinct.
+struct Hold;
+
+impl Workload for Hold {
+    const NAME: &'static str = "hold model: get x, put x + random (distinct)";
+    fn resident(i: u64) -> u64 {
+        splitmix(i) >> 44
+    }
+    fn step<Q: PriorityQueue>(q: &Q, _: usize) {
+        thread_local!(static STEPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) });
+        let delay = STEPS.with(|steps| {
+            steps.set(steps.get() + 1);
+            splitmix(steps.get()) >> 44
+        });
+        let x = q.get();
+        q.put(x + delay);
+    }
+}
+
+/// SplitMix64: a cheap, well-mixed stream of numbers.
+fn splitmix(n: u64) -> u64 {
+    let mut z = n.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn priority<W: Workload>(runs: usize, counts: &[usize]) {
+    println!("PriorityQueue, {RESIDENT} resident, {}: {PQ_STEPS} steps per thread; {runs} rounds", W::NAME);
+    fn filled<Q: PriorityQueue, W: Workload>(q: Q) -> Q {
+        (0..RESIDENT).for_each(|i| q.put(W::resident(i)));
+        q
+    }
     for &threads in counts {
         let contestants = [
             contestant(
                 "lockstep",
                 threads,
                 PQ_STEPS,
-                || {
-                    let q = lockstep::PriorityQueue::new(0);
-                    (0..RESIDENT).for_each(|i| q.put(i * 7919 % 1000).unwrap());
-                    q
-                },
-                |q, thread| {
-                    q.put(thread as u64 * 131 % 1000).unwrap();
-                    q.get().unwrap();
-                },
+                || filled::<_, W>(lockstep::PriorityQueue::new(0)),
+                W::step,
             ),
             contestant(
                 "parking_lot (item, seq)",
                 threads,
                 PQ_STEPS,
-                || {
-                    let q = PlQueue::<StableHeap>::new(usize::MAX);
-                    (0..RESIDENT).for_each(|i| q.put(i * 7919 % 1000));
-                    q
-                },
-                |q, thread| {
-                    q.put(thread as u64 * 131 % 1000);
-                    q.get();
-                },
+                || filled::<_, W>(PlQueue::<StableHeap>::new(usize::MAX)),
+                W::step,
             ),
             contestant(
                 "parking_lot u64",
                 threads,
                 PQ_STEPS,
-                || {
-                    let q = PlQueue::<BinaryHeap<Reverse<u64>>>::new(usize::MAX);
-                    (0..RESIDENT).for_each(|i| q.put(i * 7919 % 1000));
-                    q
-                },
-                |q, thread| {
-                    q.put(thread as u64 * 131 % 1000);
-                    q.get();
-                },
+                || filled::<_, W>(PlQueue::<BinaryHeap<Reverse<u64>>>::new(usize::MAX)),
+                W::step,
             ),
         ];
         race(&format!("{threads} thr"), runs, &contestants);
@@ -449,6 +512,7 @@ fn main() {
         queues(runs, &counts(&[1, 2, 4, 8]));
     }
     if wants("pq") {
-        priority(runs, &counts(&[1, 2, 4, 8]));
+        priority::<Tied>(runs, &counts(&[1, 2, 4, 8]));
+        priority::<Hold>(runs, &counts(&[1, 2, 4, 8]));
     }
 }

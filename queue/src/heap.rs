@@ -1,13 +1,14 @@
 //! The stable binary min-heap behind [`Priority`](crate::Priority).
 //!
 //! Written out rather than `BinaryHeap<(item, insertion number)>`: issue
-//! 14 measured std's heap of that entry at 1.45x a heap of bare `u64`s on
-//! one thread and 1.8x under contention, and this one, the same algorithm
+//! 14 measured std's heap of that entry at 1.45-1.7x a heap of bare `u64`s
+//! on one thread and 1.8x under contention. This one is the same algorithm
 //! (a hole sifted down to the bottom, then up: Floyd's pop, as std's),
-//! with the order test written for it, at 1.0-1.1x and 1.1-1.2x (the
-//! numbers are in the README). What it saves: the test reads the
-//! insertion number only on a tie and picks the child without a branch,
-//! and one hole carries the element down and back up.
+//! with the order test written for it; the README has its figures. What it
+//! saves: the test reads the insertion number only on a tie, the child
+//! pick between two different items is branch-free (and between tied ones
+//! a branch: `sift_down_to_bottom` says why), and one hole carries the
+//! element down and back up.
 
 use std::mem::ManuallyDrop;
 use std::ptr;
@@ -128,15 +129,37 @@ impl<'a, T: Ord> Hole<'a, T> {
     /// first, without looking at its own entry: an entry taken from the
     /// end mostly belongs near the bottom, so this costs one comparison per
     /// level instead of two (then `sift_up` finds its place).
+    ///
+    /// Two loops, because which pick is fast depends on the items:
+    /// - While the two children differ, the pick is one comparison added
+    ///   to the index (`adc`, no branch), as std's heap does it. With
+    ///   distinct priorities the branch would be a coin toss: issue 14's
+    ///   hold-model rows ran 1.6-1.9x a bare `u64` heap with it, 1.1-1.2x
+    ///   with this.
+    /// - From the first tie on, the pick branches (on the items, then on
+    ///   the insertion numbers). Ties mostly come in runs of equal items
+    ///   (one value per thread, a few priority levels), where the branch
+    ///   predicts well and the branch-free pick of the pair (item, number)
+    ///   measured 1.5-1.8x slower.
     fn sift_down_to_bottom(&mut self) {
         let len = self.heap.len();
         let mut child = 2 * self.pos + 1;
         while child + 1 < len {
             // SAFETY: both children are in bounds and below the hole.
-            let second_first = unsafe { before(self.get(child + 1), self.get(child)) };
-            // Not `child += second_first as usize`: that form measured
-            // 1.6x slower here (std's heap uses it).
-            child = if second_first { child + 1 } else { child };
+            let (second, first) = unsafe { (self.get(child + 1), self.get(child)) };
+            if second.item == first.item {
+                break;
+            }
+            child += (second.item < first.item) as usize;
+            // SAFETY: as above.
+            unsafe { self.move_to(child) };
+            child = 2 * self.pos + 1;
+        }
+        while child + 1 < len {
+            // SAFETY: both children are in bounds and below the hole.
+            if unsafe { before(self.get(child + 1), self.get(child)) } {
+                child += 1;
+            }
             // SAFETY: as above.
             unsafe { self.move_to(child) };
             child = 2 * self.pos + 1;

@@ -5,10 +5,17 @@
 //! on one thread and 1.8x under contention. This one is the same algorithm
 //! (a hole sifted down to the bottom, then up: Floyd's pop, as std's),
 //! with the order test written for it; the README has its figures. What it
-//! saves: the test reads the insertion number only on a tie, the child
-//! pick between two different items is branch-free (and between tied ones
-//! a branch: `sift_down_to_bottom` says why), and one hole carries the
-//! element down and back up.
+//! saves:
+//! - The items and their insertion numbers live in two arrays, so a
+//!   comparison of two items reads only items, and no entry is copied in a
+//!   width other than the one it was stored in: a 16-byte (item, number)
+//!   entry written as two 8-byte halves and read back whole, as a sift
+//!   does at once, stalls the load (no store-to-load forwarding); in the
+//!   tied rows' profile that one copy took 28% of a push.
+//! - The test reads an insertion number only on a tie.
+//! - The child pick between two different items is branch-free, and
+//!   between tied ones a branch (`sift_down_to_bottom` says why).
+//! - One hole carries the element down and back up.
 
 use std::mem::ManuallyDrop;
 use std::ptr;
@@ -19,96 +26,126 @@ pub(crate) struct Ranked<T> {
     pub(crate) seq: u64,
 }
 
-/// Whether `a` leaves before `b`: a smaller item, or an equal one put
-/// earlier. Insertion numbers are unique, so this is a strict total order.
-/// The cheap number test goes first, so a tie costs two item comparisons
-/// only when `a` is the older entry.
-#[inline]
-fn before<T: Ord>(a: &Ranked<T>, b: &Ranked<T>) -> bool {
-    a.item < b.item || (a.seq < b.seq && a.item == b.item)
-}
-
-/// A min-heap in a `Vec`: `heap[i]` leaves no later than its children
-/// `heap[2i + 1]` and `heap[2i + 2]`.
+/// A min-heap over two arrays of one length: slot `i` is `items[i]`, put
+/// as number `seqs[i]`, and leaves no later than its children `2i + 1`
+/// and `2i + 2`: a smaller item, or an equal one put earlier. Insertion
+/// numbers are unique, so this is a strict total order.
 pub(crate) struct StableHeap<T> {
-    heap: Vec<Ranked<T>>,
+    items: Vec<T>,
+    seqs: Vec<u64>,
 }
 
 impl<T: Ord> StableHeap<T> {
     pub(crate) fn with_capacity(capacity: usize) -> Self {
-        StableHeap { heap: Vec::with_capacity(capacity) }
+        StableHeap { items: Vec::with_capacity(capacity), seqs: Vec::with_capacity(capacity) }
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.heap.len()
+        self.items.len()
     }
 
     pub(crate) fn push(&mut self, entry: Ranked<T>) {
-        self.heap.push(entry);
-        let last = self.heap.len() - 1;
-        // SAFETY: `last` is in bounds: we just pushed it.
-        let mut hole = unsafe { Hole::new(&mut self.heap, last) };
+        // The number first: if the item's push panics (out of memory), the
+        // arrays differ in length only until `seqs` is truncated back.
+        self.seqs.push(entry.seq);
+        self.items.push(entry.item);
+        let last = self.items.len() - 1;
+        // SAFETY: `last` is in both arrays: we just pushed it.
+        let mut hole = unsafe { Hole::new(self, last) };
         hole.sift_up();
     }
 
     pub(crate) fn pop(&mut self) -> Option<Ranked<T>> {
-        let mut entry = self.heap.pop()?;
-        if !self.heap.is_empty() {
+        let mut item = self.items.pop()?;
+        // Both arrays have one length, so `seqs` is not empty either.
+        let mut seq = self.seqs.pop().unwrap_or_default();
+        if !self.items.is_empty() {
             // The last entry takes the root's place and sinks; the root leaves.
-            std::mem::swap(&mut entry, &mut self.heap[0]);
-            // SAFETY: 0 is in bounds: the heap is not empty.
-            let mut hole = unsafe { Hole::new(&mut self.heap, 0) };
+            std::mem::swap(&mut item, &mut self.items[0]);
+            std::mem::swap(&mut seq, &mut self.seqs[0]);
+            // SAFETY: 0 is in both arrays: they are not empty.
+            let mut hole = unsafe { Hole::new(self, 0) };
             hole.sift_down_to_bottom();
             hole.sift_up();
         }
-        Some(entry)
+        Some(Ranked { item, seq })
     }
 }
 
-/// A slot of the heap whose entry has been taken out (into `entry`) while
-/// it is sifted; every other slot holds a live entry. Dropping the hole
-/// writes the entry into it, so a panicking item comparison leaves the
-/// heap whole (every entry once), if out of order. std's `BinaryHeap`
-/// works the same way.
+/// A slot of the heap whose item has been taken out (into `item`, with its
+/// number `seq`) while it is sifted; every other slot holds a live item.
+/// Dropping the hole writes the item and number into it, so a panicking
+/// item comparison leaves the heap whole (every entry once), if out of
+/// order. std's `BinaryHeap` works the same way.
 struct Hole<'a, T> {
-    heap: &'a mut [Ranked<T>],
-    entry: ManuallyDrop<Ranked<T>>,
+    items: &'a mut [T],
+    seqs: &'a mut [u64],
+    item: ManuallyDrop<T>,
+    seq: u64,
     pos: usize,
 }
 
 impl<'a, T: Ord> Hole<'a, T> {
     /// # Safety
-    /// `pos` must be in bounds.
-    unsafe fn new(heap: &'a mut [Ranked<T>], pos: usize) -> Self {
-        debug_assert!(pos < heap.len());
+    /// `pos` must be in bounds of both arrays, which have one length.
+    unsafe fn new(heap: &'a mut StableHeap<T>, pos: usize) -> Self {
+        debug_assert!(pos < heap.items.len() && heap.items.len() == heap.seqs.len());
         // SAFETY: in bounds (the caller's promise); the slot counts as empty
         // from here on, and `Drop` fills it.
-        let entry = unsafe { ptr::read(heap.as_ptr().add(pos)) };
-        Hole { heap, entry: ManuallyDrop::new(entry), pos }
+        let item = unsafe { ptr::read(heap.items.as_ptr().add(pos)) };
+        let seq = heap.seqs[pos];
+        Hole { items: &mut heap.items, seqs: &mut heap.seqs, item: ManuallyDrop::new(item), seq, pos }
     }
 
-    /// The entry in slot `index`.
+    /// The item in slot `index`.
     ///
     /// # Safety
     /// `index` must be in bounds and not the hole.
     #[inline]
-    unsafe fn get(&self, index: usize) -> &Ranked<T> {
-        debug_assert!(index != self.pos && index < self.heap.len());
-        // SAFETY: in bounds and a live entry (the caller's promise).
-        unsafe { self.heap.get_unchecked(index) }
+    unsafe fn item(&self, index: usize) -> &T {
+        debug_assert!(index != self.pos && index < self.items.len());
+        // SAFETY: in bounds and a live item (the caller's promise).
+        unsafe { self.items.get_unchecked(index) }
     }
 
-    /// Moves the entry of slot `index` into the hole, which moves there.
+    /// The insertion number of slot `index`.
+    ///
+    /// # Safety
+    /// `index` must be in bounds.
+    #[inline]
+    unsafe fn seq(&self, index: usize) -> u64 {
+        debug_assert!(index < self.seqs.len());
+        // SAFETY: in bounds (the caller's promise).
+        unsafe { *self.seqs.get_unchecked(index) }
+    }
+
+    /// Whether slot `a` leaves before slot `b`. The cheap number test goes
+    /// first, so a tie costs two item comparisons only when `a` is older.
+    ///
+    /// # Safety
+    /// Both must be in bounds and not the hole.
+    #[inline]
+    unsafe fn before(&self, a: usize, b: usize) -> bool {
+        // SAFETY: the caller's promise.
+        let (x, y) = unsafe { (self.item(a), self.item(b)) };
+        // SAFETY: as above.
+        x < y || (unsafe { self.seq(a) < self.seq(b) } && x == y)
+    }
+
+    /// Moves the item and number of slot `index` into the hole, which
+    /// moves there.
     ///
     /// # Safety
     /// `index` must be in bounds and not the hole.
     #[inline]
     unsafe fn move_to(&mut self, index: usize) {
-        debug_assert!(index != self.pos && index < self.heap.len());
-        let base = self.heap.as_mut_ptr();
+        debug_assert!(index != self.pos && index < self.items.len());
+        let items = self.items.as_mut_ptr();
         // SAFETY: both slots are in bounds and distinct (the caller's
         // promise); the hole's slot holds nothing, so nothing is overwritten.
-        unsafe { ptr::copy_nonoverlapping(base.add(index), base.add(self.pos), 1) };
+        unsafe { ptr::copy_nonoverlapping(items.add(index), items.add(self.pos), 1) };
+        // SAFETY: in bounds, as above.
+        unsafe { *self.seqs.get_unchecked_mut(self.pos) = self.seq(index) };
         self.pos = index;
     }
 
@@ -117,7 +154,12 @@ impl<'a, T: Ord> Hole<'a, T> {
         while self.pos > 0 {
             let parent = (self.pos - 1) / 2;
             // SAFETY: a parent is in bounds and is not its child, the hole.
-            if !before(&self.entry, unsafe { self.get(parent) }) {
+            let above = unsafe { self.item(parent) };
+            // As `before`, with the hole's entry on the left.
+            let first = *self.item < *above
+                // SAFETY: as above.
+                || (self.seq < unsafe { self.seq(parent) } && *self.item == *above);
+            if !first {
                 break;
             }
             // SAFETY: as above.
@@ -133,31 +175,30 @@ impl<'a, T: Ord> Hole<'a, T> {
     /// Two loops, because which pick is fast depends on the items:
     /// - While the two children differ, the pick is one comparison added
     ///   to the index (`adc`, no branch), as std's heap does it. With
-    ///   distinct priorities the branch would be a coin toss: issue 14's
-    ///   hold-model rows ran 1.6-1.9x a bare `u64` heap with it, 1.1-1.2x
-    ///   with this.
+    ///   distinct priorities a branch would be a coin toss: issue 14's
+    ///   hold-model rows ran 1.6-1.9x a bare `u64` heap with it.
     /// - From the first tie on, the pick branches (on the items, then on
     ///   the insertion numbers). Ties mostly come in runs of equal items
     ///   (one value per thread, a few priority levels), where the branch
-    ///   predicts well and the branch-free pick of the pair (item, number)
-    ///   measured 1.5-1.8x slower.
+    ///   predicts well and a branch-free pick of the pair measured 1.5-1.8x
+    ///   slower.
     fn sift_down_to_bottom(&mut self) {
-        let len = self.heap.len();
+        let len = self.items.len();
         let mut child = 2 * self.pos + 1;
         while child + 1 < len {
             // SAFETY: both children are in bounds and below the hole.
-            let (second, first) = unsafe { (self.get(child + 1), self.get(child)) };
-            if second.item == first.item {
+            let (second, first) = unsafe { (self.item(child + 1), self.item(child)) };
+            if second == first {
                 break;
             }
-            child += (second.item < first.item) as usize;
+            child += (second < first) as usize;
             // SAFETY: as above.
             unsafe { self.move_to(child) };
             child = 2 * self.pos + 1;
         }
         while child + 1 < len {
             // SAFETY: both children are in bounds and below the hole.
-            if unsafe { before(self.get(child + 1), self.get(child)) } {
+            if unsafe { self.before(child + 1, child) } {
                 child += 1;
             }
             // SAFETY: as above.
@@ -173,9 +214,11 @@ impl<'a, T: Ord> Hole<'a, T> {
 
 impl<T> Drop for Hole<'_, T> {
     fn drop(&mut self) {
-        // SAFETY: the hole's slot is in bounds and holds nothing; `entry` is
+        // SAFETY: the hole's slot is in bounds and holds nothing; `item` is
         // written there once and not used again.
-        unsafe { ptr::copy_nonoverlapping(&*self.entry, self.heap.as_mut_ptr().add(self.pos), 1) };
+        unsafe { ptr::copy_nonoverlapping(&*self.item, self.items.as_mut_ptr().add(self.pos), 1) };
+        // SAFETY: in bounds, as above.
+        unsafe { *self.seqs.get_unchecked_mut(self.pos) = self.seq };
     }
 }
 

@@ -89,6 +89,18 @@ const ROWS: &[Row] = &[
         "lockstep::Queue put+get",
         "crossbeam bounded(1024) send+recv",
     ),
+    (
+        "`PriorityQueue` get+put, 512 resident, one thread",
+        "priority_one_thread",
+        "lockstep::PriorityQueue get+put",
+        "parking_lot Mutex<BinaryHeap<u64>> pop+push",
+    ),
+    (
+        "`PriorityQueue` get+put, 512 resident, one thread",
+        "priority_one_thread",
+        "lockstep::PriorityQueue get+put",
+        "parking_lot Mutex<BinaryHeap<(u64, seq)>> pop+push",
+    ),
     ("`Queue(1024)` SPSC", "spsc_1024", "lockstep::Queue(1024)", "crossbeam bounded(1024)"),
     (
         "`Queue(1024)` 2 producers + 2 consumers",

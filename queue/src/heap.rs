@@ -44,10 +44,13 @@ impl<T: Ord> StableHeap<T> {
     }
 
     pub(crate) fn push(&mut self, entry: Ranked<T>) {
-        // The number first: if the item's push panics (out of memory), the
-        // arrays differ in length only until `seqs` is truncated back.
-        self.seqs.push(entry.seq);
+        // Room in both first, so that neither push can fail (a capacity
+        // overflow panics) once the other has been made: the arrays keep
+        // one length.
+        self.items.reserve(1);
+        self.seqs.reserve(1);
         self.items.push(entry.item);
+        self.seqs.push(entry.seq);
         let last = self.items.len() - 1;
         // SAFETY: `last` is in both arrays: we just pushed it.
         let mut hole = unsafe { Hole::new(self, last) };

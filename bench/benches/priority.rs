@@ -12,22 +12,20 @@
 //! Contended rows are in `sustained.rs`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use lockstep_bench::splitmix;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::hint::black_box;
 
 const RESIDENT: u64 = 512;
 
-/// A cheap stream of well-mixed delays (SplitMix64, 20 bits).
+/// Pseudo-random delays, 20 bits each.
 struct Delays(u64);
 
 impl Delays {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (z ^ (z >> 31)) >> 44
+        self.0 += 1;
+        splitmix(self.0) >> 44
     }
 }
 

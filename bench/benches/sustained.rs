@@ -33,7 +33,7 @@
 //! build.
 
 use crossbeam::channel;
-use lockstep_bench::{Switches, count_switches, time_threads};
+use lockstep_bench::{Switches, count_switches, splitmix, time_threads};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -449,14 +449,6 @@ impl Workload for Hold {
         let x = q.get();
         q.put(x + delay);
     }
-}
-
-/// SplitMix64: a cheap, well-mixed stream of numbers.
-fn splitmix(n: u64) -> u64 {
-    let mut z = n.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 fn priority<W: Workload>(runs: usize, counts: &[usize]) {

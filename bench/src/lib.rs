@@ -155,3 +155,17 @@ fn run<S: Sync>(
         (started.elapsed(), total)
     })
 }
+
+/// SplitMix64's output for `n`: a cheap, well-mixed stream of numbers,
+/// for benches that need pseudo-random priorities (`splitmix(n) >> 44`:
+/// 20 bits).
+///
+/// ```
+/// assert_ne!(lockstep_bench::splitmix(1), lockstep_bench::splitmix(2));
+/// ```
+pub fn splitmix(n: u64) -> u64 {
+    let mut z = n.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}

@@ -74,6 +74,15 @@ impl<T: Ord> StableHeap<T> {
     }
 }
 
+/// Whether item `x`, put as number `x_seq`, leaves before `y`, put as
+/// `y_seq`: a smaller item, or an equal one put earlier. The cheap number
+/// test goes first, so a tie costs two item comparisons only when `x` is
+/// the older.
+#[inline]
+fn leaves_first<T: Ord>(x: &T, x_seq: u64, y: &T, y_seq: u64) -> bool {
+    x < y || (x_seq < y_seq && x == y)
+}
+
 /// A slot of the heap whose item has been taken out (into `item`, with its
 /// number `seq`) while it is sifted; every other slot holds a live item.
 /// Dropping the hole writes the item and number into it, so a panicking
@@ -121,17 +130,14 @@ impl<'a, T: Ord> Hole<'a, T> {
         unsafe { *self.seqs.get_unchecked(index) }
     }
 
-    /// Whether slot `a` leaves before slot `b`. The cheap number test goes
-    /// first, so a tie costs two item comparisons only when `a` is older.
+    /// Whether slot `a` leaves before slot `b`.
     ///
     /// # Safety
     /// Both must be in bounds and not the hole.
     #[inline]
     unsafe fn before(&self, a: usize, b: usize) -> bool {
         // SAFETY: the caller's promise.
-        let (x, y) = unsafe { (self.item(a), self.item(b)) };
-        // SAFETY: as above.
-        x < y || (unsafe { self.seq(a) < self.seq(b) } && x == y)
+        unsafe { leaves_first(self.item(a), self.seq(a), self.item(b), self.seq(b)) }
     }
 
     /// Moves the item and number of slot `index` into the hole, which
@@ -156,12 +162,8 @@ impl<'a, T: Ord> Hole<'a, T> {
         while self.pos > 0 {
             let parent = (self.pos - 1) / 2;
             // SAFETY: a parent is in bounds and is not its child, the hole.
-            let above = unsafe { self.item(parent) };
-            // As `before`, with the hole's entry on the left.
-            let first = *self.item < *above
-                // SAFETY: as above.
-                || (self.seq < unsafe { self.seq(parent) } && *self.item == *above);
-            if !first {
+            let (above, above_seq) = unsafe { (self.item(parent), self.seq(parent)) };
+            if !leaves_first(&*self.item, self.seq, above, above_seq) {
                 break;
             }
             // SAFETY: as above.

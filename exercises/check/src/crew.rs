@@ -1,9 +1,10 @@
 //! Named threads under a watchdog: a deadlock or a hang becomes a failure
 //! within seconds, naming who waits for what.
 
+use std::cell::Cell;
 use std::collections::HashSet;
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::panic::{AssertUnwindSafe, PanicHookInfo, catch_unwind};
+use std::sync::{Arc, Condvar, Mutex, Once, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -15,6 +16,33 @@ const DEFAULT_LIMIT: Duration = Duration::from_secs(5);
 
 /// How often the watchdog asks the deadlock detector for cycles.
 const TICK: Duration = Duration::from_millis(20);
+
+thread_local! {
+    /// Whether this thread is one of a [`Crew`]'s (see [`quiet_hook`]).
+    static IN_CREW: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Installs, once per process, a panic hook that prints a crew thread's
+/// panic as the default hook's first lines but without a backtrace; other
+/// threads' panics go to the hook it replaced. Under `RUST_BACKTRACE=1`
+/// (rustlings sets it) symbolizing a backtrace took over 2 s on a busy
+/// 2-core machine, and the watchdog counted that time as a hang of the
+/// panicking thread; the crew reports the panic itself anyway.
+fn quiet_hook() {
+    static INSTALLED: Once = Once::new();
+    INSTALLED.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info: &PanicHookInfo<'_>| {
+            if !IN_CREW.with(Cell::get) {
+                return previous(info);
+            }
+            let thread = thread::current();
+            let name = thread.name().unwrap_or("<unnamed>");
+            let at = info.location().map_or_else(String::new, |at| format!(" at {at}"));
+            eprintln!("\nthread '{name}' panicked{at}:\n{}", panic_message(info.payload()));
+        }));
+    });
+}
 
 /// What the crew's threads report back to the watchdog.
 #[derive(Default)]
@@ -38,6 +66,10 @@ struct Board {
 ///   blocked on, under the bug class given to [`hang_is`](Crew::hang_is);
 /// - if a thread panics, with the panic's message (or the checker's own
 ///   verdict, unchanged, if the thread called [`fail`]).
+///
+/// A crew thread's panic prints where it happened and its message, never a
+/// backtrace, even under `RUST_BACKTRACE=1`: symbolizing one can take
+/// longer than the limit on a busy machine.
 ///
 /// ```
 /// use lockstep::Lock;
@@ -125,7 +157,9 @@ impl Crew {
         let name = name.into();
         let board = Arc::clone(&self.board);
         let own = name.clone();
+        quiet_hook();
         let started = thread::Builder::new().name(name.clone()).spawn(move || {
+            IN_CREW.with(|in_crew| in_crew.set(true));
             let outcome = catch_unwind(AssertUnwindSafe(body));
             let (state, wake) = &*board;
             let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);

@@ -110,6 +110,37 @@ fn a_panic_in_a_crew_thread_is_reported_under_its_bug_class() {
     assert!(text.contains("consumer-1 panicked: the list was empty"), "{text}");
 }
 
+/// Run by `a_crew_thread_panic_prints_no_backtrace`, in a process of its
+/// own, so that `RUST_BACKTRACE=1` is set for it alone.
+#[test]
+#[ignore = "run by a_crew_thread_panic_prints_no_backtrace in a child process"]
+fn crew_panic_child() {
+    let mut crew = Crew::new("the audit to go through");
+    crew.spawn("carol", || {
+        let audit = catch_unwind(|| panic!("carol's audit found a mistake"));
+        assert!(audit.is_err());
+    });
+    crew.join();
+    // Not a crew thread: the hook it replaced still prints the backtrace.
+    assert!(std::thread::spawn(|| panic!("outside the crew")).join().is_err());
+}
+
+#[test]
+fn a_crew_thread_panic_prints_no_backtrace() {
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "crew_panic_child", "--ignored", "--nocapture"])
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{text}");
+    let (crew, outside) = text.split_once("outside the crew").expect("the second panic is printed");
+    assert!(crew.contains("thread 'carol' panicked at check/tests/checker.rs:"), "{text}");
+    assert!(crew.contains("carol's audit found a mistake"), "{text}");
+    assert!(!crew.contains("stack backtrace"), "{text}");
+    assert!(outside.contains("stack backtrace"), "{text}");
+}
+
 #[test]
 fn a_verdict_from_a_crew_thread_passes_through_unchanged() {
     let text = verdict(|| {

@@ -136,7 +136,10 @@ fn a_crew_thread_panic_prints_no_backtrace() {
     assert!(output.status.success(), "{text}");
     let (crew, outside) = text.split_once("outside the crew").expect("the second panic is printed");
     // The place as the default hook gives it (the path depends on where cargo runs).
-    assert!(crew.contains("thread 'carol' panicked at ") && crew.contains("check/tests/checker.rs:"), "{text}");
+    assert!(
+        crew.contains("thread 'carol' panicked at ") && crew.contains("check/tests/checker.rs:"),
+        "{text}"
+    );
     assert!(crew.contains("carol's audit found a mistake"), "{text}");
     assert!(!crew.contains("stack backtrace"), "{text}");
     assert!(outside.contains("stack backtrace"), "{text}");

@@ -12,6 +12,12 @@ use common::run_ok;
 use std::sync::{Arc, Mutex};
 use tracing_subscriber::layer::{Context, SubscriberExt};
 
+/// A timeout for a wait the trace must show. A call whose deadline has
+/// passed before its first look never waits, as Python's `get(timeout=…)`
+/// never does then, so it is not traced; 1 ms could pass before that look
+/// on a loaded CI machine.
+const TRACED_WAIT: std::time::Duration = std::time::Duration::from_millis(20);
+
 const DEADLOCK: &str = env!("CARGO_BIN_EXE_lesson-deadlock");
 const LOCK: &str = env!("CARGO_BIN_EXE_lesson-lock");
 const EVENT: &str = env!("CARGO_BIN_EXE_lesson-event");
@@ -48,7 +54,7 @@ fn a_library_user_sees_waits_acquisitions_and_releases() {
     tracing::subscriber::with_default(subscriber, || {
         let lock = lockstep::Lock::named("ledger");
         lock.acquire();
-        assert!(!lock.acquire_timeout(std::time::Duration::from_millis(1)));
+        assert!(!lock.acquire_timeout(TRACED_WAIT));
         lock.release().unwrap();
         let rlock = lockstep::RLock::named("books");
         drop(rlock.lock());
@@ -84,16 +90,16 @@ fn a_library_user_sees_named_event_and_queue_waits_and_no_internal_ones() {
     let subscriber = tracing_subscriber::registry().with(Collect(seen.clone()));
     tracing::subscriber::with_default(subscriber, || {
         let ready = lockstep::Event::named("ready");
-        assert!(!ready.wait_timeout(Duration::from_millis(1)));
+        assert!(!ready.wait_timeout(TRACED_WAIT));
         ready.set();
         ready.wait(); // set: returns at once, no event
         lockstep::Event::new().wait_timeout(Duration::from_millis(1)); // unnamed: no event
         let q = lockstep::Queue::<u8>::named(1, "q");
         assert!(q.try_get().is_err()); // a try_ call never waits: no event
-        assert!(q.get_timeout(Duration::from_millis(1)).is_err());
+        assert!(q.get_timeout(TRACED_WAIT).is_err());
         q.put(1).unwrap(); // room: no wait, no event
         assert!(q.try_put(2).is_err()); // full, but a try_ call never waits: no event
-        assert!(q.put_timeout(2, Duration::from_millis(1)).is_err());
+        assert!(q.put_timeout(2, TRACED_WAIT).is_err());
         q.get().unwrap();
         q.task_done().unwrap();
         q.join(); // nothing unfinished: no wait

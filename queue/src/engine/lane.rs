@@ -80,6 +80,8 @@ impl<T, S: Store<T>> Core<T, S> {
                 }
                 Err(Refused::Full(back)) if !backoff.is_completed() && !expired(deadline) => {
                     item = back;
+                    // The call waits from here on (see `ring_get`).
+                    self.traced_wait("put", reported);
                     backoff.snooze();
                 }
                 // Spun already: the locked path parks at once.
@@ -115,6 +117,11 @@ impl<T, S: Store<T>> Core<T, S> {
             if backoff.is_completed() || expired(deadline) {
                 return self.get_reported(deadline, reported, SpinWait::spent());
             }
+            // The call waits from here on, so it is traced as waiting now:
+            // under load the back-off can outlast a short timeout, and the
+            // locked path traces no wait whose deadline has passed (that is
+            // how it tells a `try_` call). A `try_` call never gets here.
+            self.traced_wait("get", reported);
             backoff.snooze();
         }
     }

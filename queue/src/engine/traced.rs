@@ -7,9 +7,10 @@ use lockstep_sync::trace;
 impl<T, S: Store<T>> Core<T, S> {
     /// Reports to the `trace` feature that `call` must wait, once per
     /// call (not per wake-up), if the queue is named, and notes in
-    /// `reported` that it did, for [`Self::traced_end`]. Called with the
-    /// queue's lock held (that is where the wait begins), which lengthens
-    /// the hold only while a subscriber listens. Empty with the feature off.
+    /// `reported` that it did, for [`Self::traced_end`]. Called where the
+    /// wait begins: with the queue's lock held (which lengthens the hold
+    /// only while a subscriber listens), or, on a ring, before the
+    /// lock-free back-off. Empty with the feature off.
     #[inline]
     pub(super) fn traced_wait(&self, call: &'static str, reported: &mut bool) {
         if let Some(name) = self.name.filter(|_| !*reported) {

@@ -85,7 +85,7 @@ impl<T> Ring<T> {
         }
     }
 
-    fn cap(&self) -> usize {
+    pub(crate) fn cap(&self) -> usize {
         self.slots.len()
     }
 

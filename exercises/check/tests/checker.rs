@@ -125,15 +125,22 @@ fn crew_panic_child() {
     assert!(std::thread::spawn(|| panic!("outside the crew")).join().is_err());
 }
 
-#[test]
-fn a_crew_thread_panic_prints_no_backtrace() {
+/// Runs the ignored test `child` alone in a new process of this test
+/// program, with `RUST_BACKTRACE` set to `backtrace`: its exit code and
+/// what it printed to stderr.
+fn run_child(child: &str, backtrace: &str) -> (Option<i32>, String) {
     let output = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "crew_panic_child", "--ignored", "--nocapture"])
-        .env("RUST_BACKTRACE", "1")
+        .args(["--exact", child, "--ignored", "--nocapture"])
+        .env("RUST_BACKTRACE", backtrace)
         .output()
         .unwrap();
-    let text = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{text}");
+    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn a_crew_thread_panic_prints_no_backtrace() {
+    let (code, text) = run_child("crew_panic_child", "1");
+    assert_eq!(code, Some(0), "{text}");
     let (crew, outside) = text.split_once("outside the crew").expect("the second panic is printed");
     // The place as the default hook gives it (the path depends on where cargo runs).
     assert!(
@@ -247,13 +254,8 @@ fn model_deadlock_child() {
 
 #[test]
 fn a_model_deadlock_is_named() {
-    let output = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "model_deadlock_child", "--ignored", "--nocapture"])
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(101), "{text}");
+    let (code, text) = run_child("model_deadlock_child", "0");
+    assert_eq!(code, Some(101), "{text}");
     assert!(text.contains("lost wake-up: expected the waiter to be woken"), "{text}");
     assert!(text.contains("every thread ended up waiting forever"), "{text}");
     assert!(

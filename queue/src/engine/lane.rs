@@ -65,11 +65,11 @@ impl<T, S: Store<T>> Core<T, S> {
     /// While it backs off, a putter facing a full ring waits for a quarter
     /// of the ring to be free, not one slot, unless the back-off runs out
     /// first: then it tries the one slot, so a slow getter never makes it
-    /// park. Retrying at every freed slot let the
-    /// putters settle right behind the getters, which then shared each
-    /// slot's cache line item by item: about 90 ns an item, 2-4x the usual
-    /// time (the "bad stretches" of issue 14's notes, in which a getter
-    /// had just claimed the slot a putter found, 0.2-0.5 times per item).
+    /// park. Retrying at every freed slot let the putters settle right
+    /// behind the getters, which then shared each slot's cache line item
+    /// by item: about 90 ns an item, 2-4x the usual time (the "bad
+    /// stretches" of issue 14's notes, in which a getter had just claimed
+    /// the slot a putter found, 0.2-0.5 times per item).
     /// Refilled in batches, rounds over 1.2x crossbeam fell from 17 of 60
     /// to 3 (1P/1C, 4P/4C) and 7 (8P/8C), and the median time from 41-52
     /// ms to 29-36. Getters keep taking the first item: one waiting for a

@@ -1,23 +1,50 @@
-//! The stable binary min-heap behind [`Priority`](crate::Priority).
+//! The stable heap behind [`Priority`](crate::Priority): a 4-ary min-heap,
+//! and a FIFO lane beside it for a run of equal items.
 //!
 //! Written out rather than `BinaryHeap<(item, insertion number)>`: issue
 //! 14 measured std's heap of that entry at 1.45-1.7x a heap of bare `u64`s
-//! on one thread and 1.8x under contention. This one is the same algorithm
-//! (a hole sifted down to the bottom, then up: Floyd's pop, as std's),
-//! with the order test written for it; the README has its figures. What it
-//! saves:
+//! on one thread and 1.8x under contention. Its pop is Floyd's, as std's
+//! (a hole sifted down to the bottom, then up), with the order test
+//! written for it; the README has its figures. What it saves:
+//! - Four children per node ([`ARITY`]), so half the levels of std's.
 //! - The items and their insertion numbers live in two arrays, so a
 //!   comparison of two distinct items reads only the items' array (half
-//!   the bytes of an (item, number) entry for a `u64`). On one thread this
-//!   measured the same as one array of entries; with 8 threads on the
-//!   tied row it measured 1.07-1.09x a bare `u64` heap against 1.11-1.22x.
+//!   the bytes of an (item, number) entry for a `u64`). One array of
+//!   entries measured slower with 8 threads, for the binary heap before
+//!   (1.11-1.22x a bare `u64` heap against 1.07-1.09x) and for this one
+//!   (1.46x against 1.38x on the tied row, before the run lane).
 //! - The test reads an insertion number only on a tie.
-//! - The child pick between two different items is branch-free, and
-//!   between tied ones a branch (`sift_down_to_bottom` says why).
+//! - The child pick between distinct items is branch-free, and between
+//!   tied ones a branch (`sift_down_to_bottom` says why).
+//! - Equal items at the front skip the heap: [`StableHeap`]'s run.
 //! - One hole carries the element down and back up.
 
+use std::collections::VecDeque;
+use std::hint::select_unpredictable;
 use std::mem::ManuallyDrop;
 use std::ptr;
+
+/// Children per node. Four, not two: half the levels for a hole to walk,
+/// each a pick of four that is two independent pair picks and one between
+/// their winners, so the chain of dependent loads a pop waits on is half
+/// as long. With 512 items the heap is 5 levels deep instead of 9. On the
+/// hold-model row with 8 threads (before the run lane) the median ratio
+/// to a bare `u64` heap went from 1.23-1.28 (binary) to 1.17-1.19. Eight
+/// children (one cache line of `u64`s, 3 levels) measured 1.38 against
+/// four's 1.23 in the same window.
+const ARITY: usize = 4;
+
+/// Slot `pos`'s first child; the others follow it.
+#[inline]
+fn first_child(pos: usize) -> usize {
+    ARITY * pos + 1
+}
+
+/// Slot `pos`'s parent (`pos > 0`).
+#[inline]
+fn parent(pos: usize) -> usize {
+    (pos - 1) / ARITY
+}
 
 /// An item and its insertion number.
 pub(crate) struct Ranked<T> {
@@ -25,22 +52,39 @@ pub(crate) struct Ranked<T> {
     pub(crate) seq: u64,
 }
 
-/// A min-heap over two arrays of one length: slot `i` is `items[i]`, put
-/// as number `seqs[i]`, and leaves no later than its children `2i + 1`
-/// and `2i + 2`: a smaller item, or an equal one put earlier. Insertion
-/// numbers are unique, so this is a strict total order.
+/// Entries that leave smallest item first, and equal items in the order
+/// of their insertion numbers (which are unique and given in increasing
+/// order, so this is a strict total order). Two places hold them:
+/// - a min-heap over two arrays of one length: slot `i` is `items[i]`,
+///   put as number `seqs[i]`, and leaves no later than its children
+///   `4i + 1` to `4i + 4`;
+/// - `run`: equal items in insertion order, a FIFO lane beside the heap.
+///
+/// A pop takes the heap's root or the run's front, whichever leaves first,
+/// so any split of the entries between the two comes out in order. Which
+/// entries go to the run is only a matter of speed: an item equal to the
+/// run's (or, while the run is empty, to the root's) joins it, and then
+/// costs no sift at all, in or out. That is the case the heap is slowest
+/// at: a run of equal items at the front, where every pick between tied
+/// children needs their insertion numbers (issue 14's tied row: the heap
+/// alone ran 1.6x a bare, unstable `u64` heap there).
 pub(crate) struct StableHeap<T> {
     items: Vec<T>,
     seqs: Vec<u64>,
+    run: VecDeque<Ranked<T>>,
 }
 
 impl<T: Ord> StableHeap<T> {
     pub(crate) fn with_capacity(capacity: usize) -> Self {
-        StableHeap { items: Vec::with_capacity(capacity), seqs: Vec::with_capacity(capacity) }
+        StableHeap {
+            items: Vec::with_capacity(capacity),
+            seqs: Vec::with_capacity(capacity),
+            run: VecDeque::new(),
+        }
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.items.len()
+        self.items.len() + self.run.len()
     }
 
     pub(crate) fn push(&mut self, entry: Ranked<T>) {
@@ -52,12 +96,35 @@ impl<T: Ord> StableHeap<T> {
         self.items.push(entry.item);
         self.seqs.push(entry.seq);
         let last = self.items.len() - 1;
+        // The entry is in the heap (at the end) before any comparison, so
+        // a panicking one leaves it there, as a panicking sift does.
+        let joins_run = match self.run.back() {
+            Some(back) => back.item == self.items[last],
+            None => last == 0 || self.items[0] == self.items[last],
+        };
+        if joins_run {
+            // The newest entry: it leaves after every equal one before it.
+            if let (Some(item), Some(seq)) = (self.items.pop(), self.seqs.pop()) {
+                self.run.push_back(Ranked { item, seq });
+            }
+            return;
+        }
         // SAFETY: `last` is in both arrays: we just pushed it.
         let mut hole = unsafe { Hole::new(self, last) };
         hole.sift_up();
     }
 
     pub(crate) fn pop(&mut self) -> Option<Ranked<T>> {
+        if let Some(front) = self.run.front() {
+            let root = self.items.first().map(|root| (root, self.seqs[0]));
+            if root.is_none_or(|(root, seq)| leaves_first(&front.item, front.seq, root, seq)) {
+                return self.run.pop_front();
+            }
+        }
+        self.pop_root()
+    }
+
+    fn pop_root(&mut self) -> Option<Ranked<T>> {
         let mut item = self.items.pop()?;
         // Both arrays have one length, so `seqs` is not empty either.
         let mut seq = self.seqs.pop().unwrap_or_default();
@@ -160,7 +227,7 @@ impl<'a, T: Ord> Hole<'a, T> {
     /// Moves the hole up while its entry leaves before its parent's.
     fn sift_up(&mut self) {
         while self.pos > 0 {
-            let parent = (self.pos - 1) / 2;
+            let parent = parent(self.pos);
             // SAFETY: a parent is in bounds and is not its child, the hole.
             let (above, above_seq) = unsafe { (self.item(parent), self.seq(parent)) };
             if !leaves_first(&*self.item, self.seq, above, above_seq) {
@@ -173,45 +240,54 @@ impl<'a, T: Ord> Hole<'a, T> {
 
     /// Moves the hole down to a leaf, always to the child that leaves
     /// first, without looking at its own entry: an entry taken from the
-    /// end mostly belongs near the bottom, so this costs one comparison per
-    /// level instead of two (then `sift_up` finds its place).
+    /// end mostly belongs near the bottom, so this costs three comparisons
+    /// per level instead of four (then `sift_up` finds its place).
     ///
     /// Two loops, because which pick is fast depends on the items:
-    /// - While the two children differ, the pick is one comparison added
-    ///   to the index (`adc`, no branch), as std's heap does it. With
-    ///   distinct priorities a branch would be a coin toss: issue 14's
-    ///   hold-model rows ran 1.6-1.9x a bare `u64` heap with it.
-    /// - From the first tie on, the pick branches (on the items, then on
-    ///   the insertion numbers). Ties mostly come in runs of equal items
-    ///   (one value per thread, a few priority levels), where the branch
-    ///   predicts well and a branch-free pick of the pair measured 1.5-1.8x
-    ///   slower.
+    /// - While the children differ, the pick is branch-free
+    ///   (`select_unpredictable`: a compare and a conditional move, as
+    ///   std's binary heap adds a comparison to the index). With distinct
+    ///   priorities a branch would be a coin toss: the hold-model rows ran
+    ///   1.6-1.9x a bare `u64` heap with one, and 1.8x with this loop's
+    ///   picks left to the compiler, which made them branches.
+    /// - From the first tie on, and in the last, partly filled family,
+    ///   the pick branches (on the items, then on the insertion numbers).
+    ///   Ties mostly come in runs of equal items (one value per thread, a
+    ///   few priority levels), where the branch predicts well and a
+    ///   branch-free pick measured 1.5-1.8x slower.
     fn sift_down_to_bottom(&mut self) {
         let len = self.items.len();
-        let mut child = 2 * self.pos + 1;
-        while child + 1 < len {
-            // SAFETY: both children are in bounds and below the hole.
-            let (second, first) = unsafe { (self.item(child + 1), self.item(child)) };
-            if second == first {
+        let mut child = first_child(self.pos);
+        while child + ARITY <= len {
+            // SAFETY: the four children are in bounds and below the hole.
+            let [a, b, c, d] = unsafe {
+                [self.item(child), self.item(child + 1), self.item(child + 2), self.item(child + 3)]
+            };
+            if a == b || c == d {
                 break;
             }
-            child += (second < first) as usize;
-            // SAFETY: as above.
-            unsafe { self.move_to(child) };
-            child = 2 * self.pos + 1;
+            let (b_first, d_first) = (b < a, d < c);
+            let (left, right) = (select_unpredictable(b_first, b, a), select_unpredictable(d_first, d, c));
+            if left == right {
+                break;
+            }
+            let (left_at, right_at) = (child + b_first as usize, child + 2 + d_first as usize);
+            let pick = select_unpredictable(right < left, right_at, left_at);
+            // SAFETY: a child: in bounds and below the hole.
+            unsafe { self.move_to(pick) };
+            child = first_child(self.pos);
         }
-        while child + 1 < len {
-            // SAFETY: both children are in bounds and below the hole.
-            if unsafe { self.before(child + 1, child) } {
-                child += 1;
+        while child < len {
+            let mut pick = child;
+            for other in child + 1..len.min(child + ARITY) {
+                // SAFETY: children: in bounds and below the hole.
+                if unsafe { self.before(other, pick) } {
+                    pick = other;
+                }
             }
             // SAFETY: as above.
-            unsafe { self.move_to(child) };
-            child = 2 * self.pos + 1;
-        }
-        if child + 1 == len {
-            // SAFETY: the only child, in bounds and below the hole.
-            unsafe { self.move_to(child) };
+            unsafe { self.move_to(pick) };
+            child = first_child(self.pos);
         }
     }
 }
@@ -227,88 +303,4 @@ impl<T> Drop for Hole<'_, T> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::panic::{AssertUnwindSafe, catch_unwind};
-
-    fn drain(heap: &mut StableHeap<u8>) -> Vec<(u8, u64)> {
-        std::iter::from_fn(|| heap.pop()).map(|r| (r.item, r.seq)).collect()
-    }
-
-    #[test]
-    fn pops_smallest_then_oldest_for_every_small_input() {
-        // Every sequence of up to 7 pushes of items 0..3, with a pop after
-        // each push in one pass: against a sorted list.
-        for len in 0..=7u32 {
-            for code in 0..3u32.pow(len) {
-                let items: Vec<u8> = (0..len).map(|i| (code / 3u32.pow(i) % 3) as u8).collect();
-                let mut heap = StableHeap::with_capacity(0);
-                let mut model: Vec<(u8, u64)> = Vec::new();
-                for (seq, &item) in items.iter().enumerate() {
-                    heap.push(Ranked { item, seq: seq as u64 });
-                    model.push((item, seq as u64));
-                    if code % 2 == 1 && seq % 3 == 2 {
-                        model.sort();
-                        let got = heap.pop().map(|r| (r.item, r.seq));
-                        assert_eq!(got, Some(model.remove(0)), "{items:?}");
-                    }
-                }
-                model.sort();
-                assert_eq!(heap.len(), model.len());
-                assert_eq!(drain(&mut heap), model, "{items:?}");
-            }
-        }
-    }
-
-    /// Panics in its comparison once armed, and counts its drops.
-    struct Bomb<'a> {
-        value: u8,
-        armed: &'a std::cell::Cell<bool>,
-        drops: &'a std::cell::Cell<usize>,
-    }
-    impl PartialEq for Bomb<'_> {
-        fn eq(&self, other: &Self) -> bool {
-            self.cmp(other).is_eq()
-        }
-    }
-    impl Eq for Bomb<'_> {}
-    impl PartialOrd for Bomb<'_> {
-        fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-            Some(self.cmp(other))
-        }
-    }
-    impl Ord for Bomb<'_> {
-        fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-            assert!(!self.armed.get(), "boom");
-            self.value.cmp(&other.value)
-        }
-    }
-    impl Drop for Bomb<'_> {
-        fn drop(&mut self) {
-            self.drops.set(self.drops.get() + 1);
-        }
-    }
-
-    #[test]
-    fn a_panicking_comparison_loses_and_duplicates_nothing() {
-        let (armed, drops) = (std::cell::Cell::new(false), std::cell::Cell::new(0));
-        let bomb = |value| Bomb { value, armed: &armed, drops: &drops };
-        let mut heap = StableHeap::with_capacity(0);
-        for (seq, value) in [5, 3, 8, 1, 9, 2, 7].into_iter().enumerate() {
-            heap.push(Ranked { item: bomb(value), seq: seq as u64 });
-        }
-        armed.set(true);
-        let push = catch_unwind(AssertUnwindSafe(|| heap.push(Ranked { item: bomb(0), seq: 7 })));
-        assert!(push.is_err());
-        let pop = catch_unwind(AssertUnwindSafe(|| heap.pop()));
-        assert!(pop.is_err());
-        // The popped root was dropped by the unwind; the other 7 are all
-        // still there, each once.
-        assert_eq!((heap.len(), drops.get()), (7, 1));
-        armed.set(false);
-        let mut values: Vec<u8> = std::iter::from_fn(|| heap.pop()).map(|r| r.item.value).collect();
-        values.sort();
-        assert_eq!(values, [0, 2, 3, 5, 7, 8, 9]);
-        assert_eq!(drops.get(), 8);
-    }
-}
+mod tests;

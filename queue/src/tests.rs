@@ -96,7 +96,10 @@ fn panicking_ord_leaves_the_queue_usable() {
         }
     }
     let queue = PriorityQueue::new(0);
+    // Two, so that the next put compares (a lone first item is put
+    // without a comparison).
     queue.put(Touchy(1)).unwrap();
+    queue.put(Touchy(2)).unwrap();
     ARMED.store(true, Relaxed);
     let unlucky = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| queue.put(Touchy(13))));
     assert!(unlucky.is_err());

@@ -231,6 +231,11 @@ impl<T, S: Store<T>> Core<T, S> {
     /// The ring, if the items live in it (also once it is closed by a
     /// shutdown: it still holds what was put).
     fn ring_items(&self, held: &mut Held<'_, T, S>) -> Option<&Ring<T>> {
+        // `S::FIFO` first: a constant, so the other queues' locked paths
+        // do not even load `ring` (only FIFO stores ever get one).
+        if !S::FIFO {
+            return None;
+        }
         self.ring.as_deref().filter(|_| held.state(|s| s.ring_live))
     }
 

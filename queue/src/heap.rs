@@ -68,8 +68,8 @@ pub(crate) struct Ranked<T> {
 /// at: a run of equal items at the front, where every pick between tied
 /// children needs their insertion numbers. On issue 14's tied row the
 /// heap alone ran 1.6x a bare, unstable `u64` heap; with the run the
-/// queue runs 0.83-0.92x a `parking_lot` mutex around that heap at 8
-/// threads (1.17-1.31x before), and 0.40-0.52x on one thread.
+/// queue runs 0.81-0.92x a `parking_lot` mutex around that heap at 8
+/// threads (1.17-1.31x before), and 0.42-0.55x on one thread.
 pub(crate) struct StableHeap<T> {
     items: Vec<T>,
     seqs: Vec<u64>,

@@ -242,16 +242,17 @@ impl<'a, T: Ord> Hole<'a, T> {
 
     /// Moves the hole down to a leaf, always to the child that leaves
     /// first, without looking at its own entry: an entry taken from the
-    /// end mostly belongs near the bottom, so this costs three comparisons
-    /// per level instead of four (then `sift_up` finds its place).
+    /// end mostly belongs near the bottom, so each level costs the pick's
+    /// three comparisons and not a fourth against that entry (then
+    /// `sift_up` finds its place).
     ///
     /// Two loops, because which pick is fast depends on the items:
     /// - While the children differ, the pick is branch-free
     ///   (`select_unpredictable`: a compare and a conditional move, as
     ///   std's binary heap adds a comparison to the index). With distinct
     ///   priorities a branch would be a coin toss: the hold-model rows ran
-    ///   1.6-1.9x a bare `u64` heap with one, and 1.8x with this loop's
-    ///   picks left to the compiler, which made them branches.
+    ///   1.6-1.9x a bare `u64` heap with one, and the heap alone 1.8x with
+    ///   this loop's picks left to the compiler, which made them branches.
     /// - From the first tie on, and in the last, partly filled family,
     ///   the pick branches (on the items, then on the insertion numbers).
     ///   Ties mostly come in runs of equal items (one value per thread, a

@@ -101,10 +101,11 @@ fn knobs_that_together_run_too_long_are_refused() {
 ///
 /// With 64 MiB stacks (`RUST_MIN_STACK`) the space runs out on a stack,
 /// which `spawn` reports, and almost never on the small mappings around
-/// one. With the default 2 MiB, 1 run in 30 on a loaded machine (one try)
-/// ended with the space short by less than a started thread's signal
-/// stack, which std cannot report (the thread aborts the process); CI hit
-/// that once.
+/// one. With the default 2 MiB the space was sometimes left short by less
+/// than a small allocation (CI, once: "memory allocation of 41 bytes
+/// failed") or a started thread's signal stack (1 run in 30 on a loaded
+/// machine, one try), and std aborts on both, which no lesson can report.
+/// With 64 MiB: 0 in 80 under the same load.
 fn run_short_of_memory(binary: &str, args: &str) -> (std::process::ExitStatus, String, String) {
     let script = format!("export RUST_MIN_STACK=67108864 && ulimit -v 300000 && exec {binary} {args}");
     run_full("sh", &["-c", &script])
